@@ -1,0 +1,42 @@
+# taizhang: `make run` serves the demo district; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export TAIZHANG_HOME ?= $(CURDIR)/var
+
+.PHONY: run test bench lint install install-test system-deps demo clean
+
+$(BIN)/taizhang: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(BIN)/taizhang
+
+$(VENV)/.test-deps: $(BIN)/taizhang pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install-test: $(VENV)/.test-deps
+
+run: install
+	$(BIN)/taizhang init
+	$(BIN)/taizhang demo --if-empty
+	$(BIN)/taizhang serve --host 127.0.0.1 --port 8000
+
+system-deps:
+	scripts/system-deps.sh
+
+test: install-test system-deps
+	scripts/test.sh
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+lint: install-test
+	$(BIN)/ruff check taizhang tests bench
+	$(BIN)/ruff format --check taizhang tests bench
+
+clean:
+	rm -rf $(VENV) var *.egg-info

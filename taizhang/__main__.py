@@ -1,0 +1,3 @@
+from taizhang.cli import main
+
+main()

@@ -1,0 +1,194 @@
+"""The JSON API of LEDGERS.md §6, generated from the ledger declarations."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import Field, create_model
+
+from taizhang.accounts.services import token_user
+
+from .ledger import Column, Ledger, registry
+from .ledger_read import can_write, ledger_row, ledger_search
+from .ledger_write import Problem, ledger_archive, ledger_write
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="台账 taizhang API",
+    version="1",
+    description="各台账的查询、新增、修改、归档与统计。认证：会话 Cookie（写操作需 CSRF）或 `Authorization: Bearer TOKEN`（`taizhang token 用户名` 签发）。",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+class ApiProblem(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+
+def _errors(status: int, errors: list[dict]):
+    return status, {"errors": errors}
+
+
+@api.exception_handler(ApiProblem)
+def _problem(request, exc: ApiProblem):
+    return api.create_response(
+        request, {"errors": [{"field": p.field, "message": p.message} for p in exc.problems]}, status=400
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "body", "message": "格式不正确"}
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"errors": errors}, status=400)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"errors": [{"field": "", "message": "记录不存在"}]}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"errors": [{"field": "", "message": "您没有执行此操作的权限"}]}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"errors": [{"field": "", "message": "请先登录或提供有效的令牌"}]}, status=401)
+
+
+_OUT_TYPES = {
+    "int": int | None, "percent": int | None, "bool": bool, "refs": list[str],
+}
+_IN_TYPE = str | int | float | bool | list[str | int] | None
+
+
+def _describe(column: Column) -> str:
+    text = column.header + ("（必填）" if column.required else "")
+    if column.choices:
+        text += "；可选：" + " / ".join(column.choices)
+    if column.kind == "ref":
+        text += f"；{registry_title(column.ref)}的编码"
+    if column.kind == "refs":
+        text += f"；{registry_title(column.ref)}的编码，可多个"
+    if column.kind in ("date", "datetime"):
+        text += "；如 2023-09-15" + (" 14:30" if column.kind == "datetime" else "")
+    return text
+
+
+def registry_title(name: str) -> str:
+    return registry[name].title if name in registry else name
+
+
+def _schemas(ledger: Ledger):
+    out_fields = {
+        c.field: (_OUT_TYPES.get(c.kind, str | None), Field(None, description=_describe(c)))
+        for c in ledger.columns
+    }
+    out_fields["archived"] = (bool, Field(False, description="是否已归档"))
+    out = create_model(f"{ledger.name.title().replace('_', '')}Out", __base__=Schema, **out_fields)
+    in_fields = {c.field: (_IN_TYPE, Field(None, description=_describe(c))) for c in ledger.columns}
+    body = create_model(f"{ledger.name.title().replace('_', '')}In", __base__=Schema, **in_fields)
+    page = create_model(f"{ledger.name.title().replace('_', '')}Page", __base__=Schema, count=(int, ...), items=(list[out], ...))
+    return out, body, page
+
+
+def _item(ledger: Ledger, obj) -> dict:
+    values = ledger.values(obj)
+    item = {c.field: c.jsonable(values[c.field]) for c in ledger.columns}
+    item["archived"] = obj.archived_at is not None
+    return item
+
+
+class ListParams(Schema):
+    q: str = Field("", description="搜索：编码、名称，人员可用拼音首字母")
+    org: str = Field("", description="组织编码：只看该组织及其下级")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+def _write(ledger: Ledger, request, raw: dict, mode: str):
+    if not can_write(ledger, request.auth):
+        raise PermissionDenied
+    outcome = ledger_write(ledger=ledger, actor=request.auth, rows=[(None, raw)], mode=mode)
+    if not outcome.ok:
+        raise ApiProblem(outcome.problems)
+    key = ledger.key.parse(raw[ledger.key.field])
+    return _item(ledger, ledger_row(ledger, request.auth, key))
+
+
+def _router(ledger: Ledger) -> Router:
+    out, body, page = _schemas(ledger)
+    router = Router(tags=[f"{ledger.title}（{ledger.name}）"])
+
+    @router.get("/", response=page, summary=f"{ledger.title}列表")
+    def list_rows(request, params: Query[ListParams]):
+        rows = ledger_search(ledger, request.auth, q=params.q, org=params.org)
+        start = (params.page - 1) * params.page_size
+        items = [_item(ledger, o) for o in rows[start : start + params.page_size]]
+        return {"count": rows.count(), "items": items}
+
+    @router.get("/{key}", response=out, summary=f"查看{ledger.title}")
+    def get_row(request, key: str):
+        return _item(ledger, ledger_row(ledger, request.auth, key))
+
+    @router.post("/", response={201: out}, summary=f"新增{ledger.title}")
+    def create_row(request, payload: body):
+        return 201, _write(ledger, request, payload.model_dump(exclude_unset=True), "create")
+
+    @router.patch("/{key}", response=out, summary=f"修改{ledger.title}")
+    def update_row(request, key: str, payload: body):
+        ledger_row(ledger, request.auth, key)  # 404 outside scope, before anything else
+        raw = payload.model_dump(exclude_unset=True)
+        raw[ledger.key.field] = key
+        return _write(ledger, request, raw, "update")
+
+    @router.delete("/{key}", response=out, summary=f"归档{ledger.title}")
+    def archive_row(request, key: str):
+        obj = ledger_row(ledger, request.auth, key)
+        if not can_write(ledger, request.auth):
+            raise PermissionDenied
+        ledger_archive(ledger=ledger, actor=request.auth, obj=obj)
+        return _item(ledger, obj)
+
+    return router
+
+
+def mount_ledgers():
+    for ledger in registry.values():
+        api.add_router(f"/{ledger.name}/", _router(ledger))
+
+
+class StatsParams(Schema):
+    org: str = Field("", description="组织编码")
+    from_: str = Field("", alias="from", description="起始日期（含）")
+    to: str = Field("", description="截止日期（含）")
+
+
+@api.get("/stats", summary="统计数字（LEDGERS.md §4）", tags=["统计"])
+def stats(request, params: Query[StatsParams]):
+    from taizhang.core.cells import CellError, parse_date
+    from taizhang.stats.selectors import UnknownOrg, figures
+
+    try:
+        date_from, date_to = parse_date(params.from_), parse_date(params.to)
+    except CellError as error:
+        raise ApiProblem([Problem(None, "日期", "from", "", str(error))]) from None
+    try:
+        return figures(user=request.auth, org=params.org, date_from=date_from, date_to=date_to)
+    except UnknownOrg:
+        raise Http404 from None

@@ -1,0 +1,38 @@
+"""One demo login per role (DESIGN.md, Roles), with fixed passwords so that running the
+demo twice changes nothing."""
+
+from taizhang.accounts.models import Grant, User
+from taizhang.accounts.services import user_create
+from taizhang.orgs.models import Organization, Person
+
+# (username, password, role, organization code)
+DEMO_LOGINS = [
+    ("admin", "Qsh2023admin", "admin", "QSH"),
+    ("office", "Qsh2023office", "office", "QSH"),
+    ("leader", "Qsh2023leader", "leader", "QSH"),
+    ("orgadmin", "Qsh2023orgadmin", "org_admin", "QSH-01"),
+    ("inspector", "Qsh2023inspector", "inspector", "QSH"),
+    ("member", "Qsh2023member", "member", "QSH-01-Z01-01"),
+]
+
+
+def logins_ensure() -> None:
+    for username, password, role, code in DEMO_LOGINS:
+        org = Organization.objects.get(code=code)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(actor=None, username=username, password=password, role=role, org=org,
+                               display_name=_display_name(role, org))
+        elif not Grant.objects.filter(user=user, role=role, org=org).exists():
+            Grant.objects.create(user=user, role=role, org=org)
+        if role in ("leader", "member") and user.person_id is None:
+            prefix = "L" if role == "leader" else "M"
+            person = Person.objects.filter(code__startswith=prefix, org__path__startswith=org.path).order_by("code").first()
+            if person is not None:
+                User.objects.filter(pk=user.pk).update(person=person, display_name=person.name)
+
+
+def _display_name(role: str, org) -> str:
+    from taizhang.accounts.models import Role
+
+    return f"{Role(role).label}（{org.name}）"

@@ -1,0 +1,112 @@
+"""Ledger spreadsheets: import (through `ledger_write`), export, template, error workbook."""
+
+from django.conf import settings
+
+from .ledger import Ledger, registry
+from .ledger_write import Outcome, Problem, ledger_write
+from .spreadsheet import FileProblem, SheetWriter, find_table, normalize_header, read_cells
+
+TEMPLATE_ROWS = 2000  # rows of the template that carry drop-down validation
+
+
+def ledger_import(*, ledger: Ledger, actor, content: bytes, filename: str, dry_run=False) -> Outcome:
+    """Read a clerk's file and write it all or nothing. FileProblem if it cannot be read."""
+    if len(content) > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise FileProblem(f"文件过大（{len(content) / 1024 / 1024:.1f} MB），上限为 {limit} MB")
+    cells = read_cells(content, filename)
+    by_header = {normalize_header(c.header): c for c in ledger.columns}
+    table = find_table(cells, list(by_header), [c.header for c in ledger.required])
+    if not table.rows:
+        raise FileProblem("文件中没有数据行")
+    rows = [
+        (number, {by_header[h].field: value for h, value in raw.items()})
+        for number, raw in table.rows
+    ]
+    return ledger_write(ledger=ledger, actor=actor, rows=rows, dry_run=dry_run)
+
+
+def write_export(*, ledger: Ledger, rows, target) -> None:
+    """Write rows (dicts of canonical values) under the ledger's headers."""
+    writer = SheetWriter(target, ledger.title)
+    writer.write_row([c.header for c in ledger.columns], header=True)
+    for index, column in enumerate(ledger.columns):
+        writer.sheet.set_column(index, index, max(10, len(column.header) * 2 + 2))
+    for row in rows:
+        writer.write_row([_cell(c, row.get(c.field)) for c in ledger.columns])
+    writer.close()
+
+
+def _cell(column, value):
+    if column.many or column.kind in ("ref", "code", "bool"):
+        return column.display(value)
+    return value
+
+
+def write_template(*, ledger: Ledger, target, choices_for_refs: dict[str, list[str]] | None = None):
+    """An empty ledger file: required headers marked *, drop-downs for every enumeration
+    and boolean, and the organization codes in reach on a second sheet."""
+    writer = SheetWriter(target, ledger.title)
+    sheet = writer.sheet
+    lists = writer.workbook.add_worksheet("选项")
+    writer.write_row([c.header + ("*" if c.required else "") for c in ledger.columns], header=True)
+    list_col = 0
+    for index, column in enumerate(ledger.columns):
+        sheet.set_column(index, index, max(12, len(column.header) * 2 + 4), writer.text_format)
+        if column.help:
+            sheet.write_comment(0, index, column.help)
+        options = _options(column, choices_for_refs or {})
+        if not options:
+            continue
+        lists.write_string(0, list_col, column.header)
+        for offset, option in enumerate(options, start=1):
+            lists.write_string(offset, list_col, option)
+        source = f"=选项!${_col_letter(list_col)}$2:${_col_letter(list_col)}${len(options) + 1}"
+        sheet.data_validation(
+            1, index, TEMPLATE_ROWS, index,
+            {
+                "validate": "list",
+                "source": source,
+                # Multi-valued cells hold several options, so only single ones are enforced.
+                "error_type": "information" if column.many else "stop",
+                "error_title": column.header,
+                "error_message": "请从下拉列表中选择",
+            },
+        )
+        list_col += 1
+    sheet.freeze_panes(1, 0)
+    writer.close()
+
+
+def _options(column, refs: dict[str, list[str]]) -> list[str]:
+    if column.kind in ("choice", "choices"):
+        return list(column.choices)
+    if column.kind == "bool":
+        return ["是", "否"]
+    if column.kind in ("ref", "refs"):
+        return refs.get(column.ref, [])
+    return []
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def write_errors(*, ledger: Ledger, problems: list[Problem], target) -> None:
+    """The problems of a rejected file, one per line, to send back to the clerk."""
+    writer = SheetWriter(target, "错误说明")
+    writer.write_row(["行号", "列", "填写内容", "原因"], header=True)
+    for width, col in ((8, 0), (18, 1), (30, 2), (60, 3)):
+        writer.sheet.set_column(col, col, width)
+    for problem in problems:
+        writer.write_row([problem.row or "", problem.header, problem.value, problem.message])
+    writer.close()
+
+
+def ledger_names() -> list[str]:
+    return list(registry)

@@ -1,0 +1,387 @@
+"""The one write path of every ledger: forms, API, imports and the demo all call
+`ledger_write`, which parses, checks scope and references, and writes atomically with
+audit — or writes nothing and returns every problem."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from taizhang.accounts.selectors import Scope, scope_for
+
+from .audit import audit_entries, audit_record, new_batch
+from .cells import CellError
+from .ledger import Column, Ledger, registry
+from .models import AuditEntry
+
+CHUNK = 500
+
+
+@dataclass
+class Problem:
+    row: int | None  # the row number a spreadsheet program shows; None for forms and API
+    header: str
+    field: str
+    value: str
+    message: str
+
+    def line(self) -> str:
+        where = f"第{self.row}行 " if self.row else ""
+        return f"{where}{self.header}: {self.message}"
+
+
+@dataclass
+class Outcome:
+    created: list[dict] = field(default_factory=list)
+    updated: list[tuple[dict, dict]] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+    objects: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class WriteContext:
+    ledger: Ledger
+    actor: object
+    scope: Scope
+    root_id: int | None
+    district: str
+    ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ledger -> key -> id
+    paths: dict[int, str] = field(default_factory=dict)  # org id -> path
+    existing: dict[str, object] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)  # per-write memo for ledger hooks
+    rows: list = field(default_factory=list)  # (row number, merged row) being written
+
+    @property
+    def system(self) -> bool:
+        """No actor: the operator at the command line, who may write everything."""
+        return self.actor is None
+
+    def ref_id(self, column: Column, code: str) -> int | None:
+        return self.ids.get(column.ref, {}).get(code) if code else None
+
+
+def _root(scope: Scope):
+    from taizhang.orgs.models import Organization
+
+    root_ids = {int(path.split(".")[0]) for path in scope.paths}
+    roots = Organization.objects.filter(parent=None)
+    if root_ids:
+        roots = roots.filter(id__in=root_ids)
+    return roots.order_by("id").first()
+
+
+def ledger_write(
+    *, ledger: Ledger, actor, rows: list[tuple[int | None, dict]], mode: str = "upsert",
+    dry_run: bool = False, action_note: str = "",
+) -> Outcome:
+    """Create or update rows. `rows` holds (row number, {field: raw value}); a field absent
+    from a row keeps its stored value. `mode` is upsert, create or update."""
+    scope = scope_for(actor)
+    root = _root(scope)
+    ctx = WriteContext(
+        ledger=ledger, actor=actor, scope=scope, root_id=root.id if root else None,
+        district=root.code if root else "",
+    )
+    outcome = Outcome()
+    parsed = _parse_rows(ledger, rows, outcome)
+    _check_keys(ledger, parsed, mode, ctx, outcome)
+    _resolve_references(ledger, parsed, ctx, outcome)
+    merged = _merge_existing(ledger, parsed, ctx)
+    ctx.rows = merged
+    _check_scope(ledger, merged, ctx, outcome)
+    if not outcome.problems:
+        for index, (number, row) in enumerate(merged):
+            for field_name, message in ledger.check_row(row, ctx):
+                _add(outcome, ledger, number, field_name, row.get(field_name), message)
+        for index, field_name, message in ledger.check_batch(merged, ctx):
+            number, row = merged[index]
+            _add(outcome, ledger, number, field_name, row.get(field_name), message)
+    if outcome.problems:
+        outcome.problems.sort(key=lambda p: (p.row or 0,))
+        return outcome
+    changes = _diff(ledger, merged, ctx, outcome)
+    if not dry_run and changes:
+        with transaction.atomic():
+            outcome.objects = _save(ledger, changes, ctx)
+        outcome.written = True
+    return outcome
+
+
+def _add(outcome: Outcome, ledger: Ledger, number, field_name: str, value, message: str):
+    header = ledger.column(field_name).header if field_name else ""
+    shown = ledger.column(field_name).display(value) if field_name else ""
+    outcome.problems.append(Problem(number, header, field_name, shown, message))
+
+
+def _parse_rows(ledger: Ledger, rows, outcome: Outcome) -> list[tuple[int | None, dict]]:
+    parsed = []
+    for number, raw in rows:
+        row = {}
+        for column in ledger.columns:
+            if column.field not in raw:
+                continue
+            try:
+                value = column.parse(raw[column.field])
+            except CellError as error:
+                outcome.problems.append(
+                    Problem(number, column.header, column.field, _shown(raw[column.field]), str(error))
+                )
+                continue
+            if column.is_empty(value) and column.default is not None and column.kind != "bool":
+                value = column.default
+            row[column.field] = value
+        parsed.append((number, row))
+    return parsed
+
+
+def _shown(raw) -> str:
+    return "" if raw is None else str(raw)
+
+
+def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: Outcome):
+    key = ledger.key
+    first_seen: dict[str, int | None] = {}
+    for number, row in parsed:
+        value = row.get(key.field, "")
+        if not value:
+            if key.field not in row or not any(p.row == number and p.field == key.field for p in outcome.problems):
+                outcome.problems.append(Problem(number, key.header, key.field, "", "必填，不能为空"))
+            continue
+        if value in first_seen:
+            where = f"第{first_seen[value]}行" if first_seen[value] else "前面"
+            outcome.problems.append(
+                Problem(number, key.header, key.field, value, f"“{value}”与{where}重复")
+            )
+        else:
+            first_seen[value] = number
+    keys = list(first_seen)
+    queryset = ledger.queryset()
+    if ledger.scope_path:
+        queryset = queryset.annotate(_scope_path=F(ledger.scope_path))
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        for obj in queryset.filter(**{f"{key.attr}__in": chunk}):
+            ctx.existing[ledger.key_of(obj)] = obj
+    for number, row in parsed:
+        value = row.get(key.field)
+        if not value:
+            continue
+        if mode == "create" and value in ctx.existing:
+            outcome.problems.append(Problem(number, key.header, key.field, value, f"“{value}”已存在"))
+        if mode == "update" and value not in ctx.existing:
+            outcome.problems.append(Problem(number, key.header, key.field, value, f"“{value}”不存在"))
+
+
+def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outcome):
+    wanted: dict[str, set[str]] = defaultdict(set)
+    ref_columns = [c for c in ledger.columns if c.kind in ("ref", "refs")]
+    for _, row in parsed:
+        for column in ref_columns:
+            value = row.get(column.field)
+            wanted[column.ref].update(value if isinstance(value, list) else [value] if value else [])
+    for name, codes in wanted.items():
+        target = registry[name]
+        found: dict[str, int] = {}
+        codes = list(codes)
+        for start in range(0, len(codes), CHUNK):
+            chunk = codes[start : start + CHUNK]
+            found.update(
+                target.model.objects.filter(archived_at=None, **{f"{target.key.attr}__in": chunk})
+                .values_list(target.key.attr, "id")
+            )
+        ctx.ids[name] = found
+    batch_keys = {row.get(ledger.key.field) for _, row in parsed}
+    for number, row in parsed:
+        for column in ref_columns:
+            value = row.get(column.field)
+            for code in value if isinstance(value, list) else [value] if value else []:
+                known = ctx.ids[column.ref]
+                if code not in known and not (column.ref == ledger.name and code in batch_keys):
+                    outcome.problems.append(
+                        Problem(number, column.header, column.field, code, f"“{code}”不存在")
+                    )
+
+
+def _merge_existing(ledger: Ledger, parsed, ctx: WriteContext):
+    """Fill the fields a row does not carry: from the stored row, else from the defaults."""
+    merged = []
+    for number, row in parsed:
+        obj = ctx.existing.get(row.get(ledger.key.field))
+        if obj is not None:
+            full = ledger.values(obj)
+        else:
+            full = {}
+            for column in ledger.columns:
+                try:
+                    full[column.field] = column.parse(None)
+                except CellError:
+                    full[column.field] = None
+                if column.is_empty(full[column.field]) and column.default is not None:
+                    full[column.field] = column.default
+        full.update(row)
+        merged.append((number, full))
+    return merged
+
+
+def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
+    from taizhang.orgs.models import Organization
+
+    if ctx.system:
+        return
+    if ledger.scope_path is None:
+        if not ctx.scope.roles & ledger.write_roles or not ctx.scope.covers(
+            f"{ctx.root_id}.", ledger.write_roles
+        ):
+            key = ledger.key
+            for number, row in merged:
+                outcome.problems.append(
+                    Problem(number, key.header, key.field, row.get(key.field, ""), "您没有修改此台账的权限")
+                )
+        return
+    org_ids = {ledger.scope_org_id(row, ctx) or ctx.root_id for _, row in merged}
+    ctx.paths.update(Organization.objects.filter(id__in=org_ids - {None}).values_list("id", "path"))
+    for number, row in merged:
+        obj = ctx.existing.get(row.get(ledger.key.field))
+        path = ledger.scope_path_of(row, ctx)
+        allowed = path is not None and ctx.scope.covers(path, ledger.write_roles)
+        if obj is not None and not ctx.scope.covers(obj._scope_path, ledger.write_roles):
+            allowed = False
+        if not allowed:
+            column = ledger.scope_column()
+            value = row.get(column.field) or ""
+            outcome.problems.append(
+                Problem(number, column.header, column.field, column.display(value),
+                        f"“{column.display(value)}”不在您的管理范围内")
+            )
+
+
+def _diff(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
+    changes = []
+    for _, row in merged:
+        obj = ctx.existing.get(row[ledger.key.field])
+        if obj is None:
+            outcome.created.append(row)
+            changes.append((None, None, row))
+            continue
+        before = ledger.values(obj)
+        if before == row and obj.archived_at is None:
+            outcome.unchanged += 1
+            continue
+        outcome.updated.append((before, row))
+        changes.append((obj, before, row))
+    return changes
+
+
+def _apply(ledger: Ledger, obj, row: dict, ctx: WriteContext):
+    for column in ledger.columns:
+        value = row.get(column.field)
+        if column.kind == "refs":
+            continue
+        if column.kind == "ref":
+            setattr(obj, f"{column.attr}_id", ctx.ref_id(column, value))
+        elif column.kind in ("int", "percent", "date", "datetime"):
+            setattr(obj, column.attr, value)
+        elif column.kind == "bool":
+            setattr(obj, column.attr, bool(value))
+        else:
+            setattr(obj, column.attr, value or "")
+    obj.district = obj.district or ctx.district
+    obj.archived_at = None
+    ledger.prepare(obj, row, ctx)
+
+
+def _save(ledger: Ledger, changes, ctx: WriteContext) -> list:
+    model = ledger.model
+    now = timezone.now()
+    new_objs, old_objs = [], []
+    for obj, _, row in changes:
+        if obj is None:
+            obj = model()
+            obj.created_at = now
+            new_objs.append(obj)
+        else:
+            old_objs.append(obj)
+        obj.updated_at = now
+        _apply(ledger, obj, row, ctx)
+    model.objects.bulk_create(new_objs, batch_size=CHUNK)
+    key_attr = ledger.key.attr
+    ctx.ids.setdefault(ledger.name, {}).update((getattr(o, key_attr), o.pk) for o in new_objs)
+    by_key = {getattr(o, key_attr): o for o in [*new_objs, *old_objs]}
+    self_refs = [c for c in ledger.columns if c.kind == "ref" and c.ref == ledger.name]
+    for column in self_refs:  # rows of this file may point at each other
+        for obj, _, row in changes:
+            target = by_key[row[ledger.key.field]]
+            setattr(target, f"{column.attr}_id", ctx.ref_id(column, row.get(column.field)))
+    fields = [
+        f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "created_at"
+    ]
+    if old_objs:
+        model.objects.bulk_update(old_objs, fields, batch_size=CHUNK)
+    if self_refs and new_objs:
+        model.objects.bulk_update(new_objs, [c.attr for c in self_refs], batch_size=CHUNK)
+    _save_many(ledger, changes, by_key, ctx)
+    ledger.after_write(list(by_key.values()), ctx)
+    entries = audit_entries(
+        actor=ctx.actor, action=AuditEntry.Action.CREATE, ledger=ledger.name,
+        changes=[(row[ledger.key.field], None, _jsonable(ledger, row)) for o, _, row in changes if o is None],
+        batch=new_batch(),
+    ) + audit_entries(
+        actor=ctx.actor, action=AuditEntry.Action.UPDATE, ledger=ledger.name,
+        changes=[
+            (row[ledger.key.field], _jsonable(ledger, before), _jsonable(ledger, row))
+            for o, before, row in changes if o is not None
+        ],
+    )
+    AuditEntry.objects.bulk_create(entries, batch_size=CHUNK)
+    return list(by_key.values())
+
+
+def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):
+    for column in (c for c in ledger.columns if c.kind == "refs"):
+        relation = getattr(ledger.model, column.attr)
+        through = relation.through
+        source = relation.field.m2m_field_name() + "_id"
+        target = relation.field.m2m_reverse_field_name() + "_id"
+        touched, links = [], []
+        for obj, before, row in changes:
+            if before is not None and before.get(column.field) == row.get(column.field):
+                continue
+            pk = by_key[row[ledger.key.field]].pk
+            if before is not None:
+                touched.append(pk)
+            links.extend(
+                through(**{source: pk, target: ctx.ref_id(column, code)})
+                for code in row.get(column.field) or []
+            )
+        for start in range(0, len(touched), CHUNK):
+            through.objects.filter(**{f"{source}__in": touched[start : start + CHUNK]}).delete()
+        through.objects.bulk_create(links, batch_size=CHUNK)
+
+
+def _jsonable(ledger: Ledger, row: dict) -> dict:
+    return {c.field: c.jsonable(row.get(c.field)) for c in ledger.columns}
+
+
+@transaction.atomic
+def ledger_archive(*, ledger: Ledger, actor, obj, restore: bool = False):
+    """Archive (or restore) one row: it leaves every list and figure but is never deleted."""
+    before = obj.archived_at
+    obj.archived_at = None if restore else timezone.now()
+    obj.save(update_fields=["archived_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.RESTORE if restore else AuditEntry.Action.ARCHIVE,
+        ledger=ledger.name,
+        key=ledger.key_of(obj),
+        before={"archived_at": before.isoformat() if before else None},
+        after={"archived_at": obj.archived_at.isoformat() if obj.archived_at else None},
+    )
+    return obj

@@ -1,0 +1,20 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from taizhang.core.ledger import get_ledger
+
+
+class TaizhangCommand(BaseCommand):
+    """Exit codes of LEDGERS.md §3: 1 rejected input, 2 usage or unreadable file."""
+
+    def reject(self, lines, code: int = 1):
+        for line in [lines] if isinstance(lines, str) else lines:
+            self.stderr.write(line)
+        sys.exit(code)
+
+    def ledger(self, name: str):
+        try:
+            return get_ledger(name)
+        except LookupError as error:
+            self.reject(str(error), 2)

@@ -1,0 +1,35 @@
+from taizhang.core.ledger_files import write_export
+from taizhang.core.management.base import TaizhangCommand
+from taizhang.orgs.models import Organization
+
+
+class Command(TaizhangCommand):
+    help = "导出台账为 Excel 文件"
+
+    def add_arguments(self, parser):
+        parser.add_argument("ledger")
+        parser.add_argument("file")
+        parser.add_argument("--org", default="", help="只导出该组织及其下级")
+
+    def handle(self, *args, ledger, file, org, **options):
+        declaration = self.ledger(ledger)
+        rows = declaration.queryset().filter(archived_at=None).order_by(declaration.default_order, "pk")
+        if org:
+            path = Organization.objects.filter(code=org).values_list("path", flat=True).first()
+            if path is None:
+                self.reject(f"组织“{org}”不存在")
+            if declaration.scope_path:
+                rows = rows.filter(**{f"{declaration.scope_path}__startswith": path})
+        count = 0
+
+        def values():
+            nonlocal count
+            for obj in rows.iterator(2000):
+                count += 1
+                yield declaration.values(obj)
+
+        try:
+            write_export(ledger=declaration, rows=values(), target=file)
+        except OSError as error:
+            self.reject(f"无法写入“{file}”：{error.strerror}", 2)
+        self.stdout.write(f"已导出 {count} 条到 {file}")

@@ -1,0 +1,20 @@
+from taizhang.core.ledger_files import write_template
+from taizhang.core.management.base import TaizhangCommand
+from taizhang.orgs.models import Organization
+
+
+class Command(TaizhangCommand):
+    help = "生成带下拉选项的空白模板"
+
+    def add_arguments(self, parser):
+        parser.add_argument("ledger")
+        parser.add_argument("file")
+
+    def handle(self, *args, ledger, file, **options):
+        declaration = self.ledger(ledger)
+        codes = list(Organization.objects.filter(archived_at=None).order_by("path").values_list("code", flat=True)[:5000])
+        try:
+            write_template(ledger=declaration, target=file, choices_for_refs={"orgs": codes})
+        except OSError as error:
+            self.reject(f"无法写入“{file}”：{error.strerror}", 2)
+        self.stdout.write(f"模板已写入 {file}")

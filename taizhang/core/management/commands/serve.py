@@ -1,0 +1,35 @@
+import os
+
+from gunicorn.app.base import BaseApplication
+
+from taizhang.config.wsgi import application
+from taizhang.core.management.base import TaizhangCommand
+
+
+class _Server(BaseApplication):
+    def __init__(self, options):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return application
+
+
+class Command(TaizhangCommand):
+    help = "启动生产 Web 服务（gunicorn）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("TAIZHANG_WORKERS", "2")))
+
+    def handle(self, *args, host, port, workers, **options):
+        self.stdout.write(f"台账服务：http://{host}:{port}/ （{workers} 个进程）")
+        _Server({
+            "bind": f"{host}:{port}", "workers": workers, "threads": 4,
+            "accesslog": os.environ.get("TAIZHANG_ACCESS_LOG", "-"), "timeout": 120,
+        }).run()

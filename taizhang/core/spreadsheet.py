@@ -1,0 +1,156 @@
+"""Ledger files: reading any spreadsheet a clerk sends, writing templates and exports."""
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import python_calamine
+import xlsxwriter
+
+from .cells import parse_text
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+SKIPPED_FIRST_CELLS = {"合计", "总计"}
+_HEADER_NOISE = re.compile(r"[\s\u3000]+|[（(]\s*必填\s*[)）]|[*＊]+$")
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read; the message is for the user, in Chinese."""
+
+
+@dataclass
+class Table:
+    """The data rows of one sheet: (spreadsheet row number, {header: raw cell})."""
+
+    headers: list[str]
+    rows: list[tuple[int, dict[str, object]]]
+
+
+def normalize_header(text) -> str:
+    return _HEADER_NOISE.sub("", parse_text(text)).rstrip("*＊")
+
+
+def read_cells(content: bytes, filename: str) -> list[list[object]]:
+    """All rows of the first sheet (or CSV), row i being spreadsheet row i + 1."""
+    name = filename.lower()
+    if not content:
+        raise FileProblem("文件是空的")
+    if name.endswith(".csv"):
+        return _read_csv(content)
+    if not name.endswith(SPREADSHEET_SUFFIXES):
+        raise FileProblem("只支持 .xlsx、.xls、.ods 或 .csv 文件")
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_index(0)
+        return sheet.to_python(skip_empty_area=False)
+    except Exception as error:  # calamine raises several unrelated types for broken files
+        raise FileProblem("无法读取该文件：它不是有效的电子表格") from error
+
+
+def _read_csv(content: bytes) -> list[list[object]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileProblem("无法识别 CSV 文件的编码（支持 UTF-8 与 GB18030）")
+    if "\x00" in text:
+        raise FileProblem("无法读取该文件：它不是文本格式的 CSV")
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def find_table(cells: list[list[object]], known: list[str], required: list[str]) -> Table:
+    """Locate the header row (the first that holds every required header, possibly spread
+    over two rows because of merged cells) and return the data rows under it."""
+    known_set = set(known)
+    for index in range(min(len(cells), 30)):
+        for span in (1, 2):
+            header_rows = cells[index : index + span]
+            columns = _header_columns(header_rows, known_set)
+            if set(required) <= set(columns.values()):
+                return Table(
+                    headers=list(columns.values()),
+                    rows=list(_data_rows(cells, index + span, columns)),
+                )
+    raise FileProblem(
+        "找不到表头：文件中没有同时包含必填列“" + "、".join(required) + "”的行，"
+        "请确认选择了正确的台账并使用模板的表头"
+    )
+
+
+def _header_columns(header_rows: list[list[object]], known: set[str]) -> dict[int, str]:
+    columns: dict[int, str] = {}
+    width = max((len(r) for r in header_rows), default=0)
+    for col in range(width):
+        # The lower row wins: it holds the sub-headers under a merged group header.
+        for row in reversed(header_rows):
+            header = normalize_header(row[col]) if col < len(row) else ""
+            if header in known and header not in columns.values():
+                columns[col] = header
+                break
+    return columns
+
+
+def _data_rows(cells, start: int, columns: dict[int, str]) -> Iterable[tuple[int, dict]]:
+    for index in range(start, len(cells)):
+        row = cells[index]
+        values = [v for v in row if not (v is None or (isinstance(v, str) and not v.strip()))]
+        if not values:
+            continue
+        if isinstance(values[0], str) and re.sub(r"\s", "", values[0]) in SKIPPED_FIRST_CELLS:
+            continue
+        yield index + 1, {h: (row[c] if c < len(row) else None) for c, h in columns.items()}
+
+
+class SheetWriter:
+    """A write-only workbook (constant memory) whose cells are never evaluated."""
+
+    def __init__(self, target, title: str):
+        self.workbook = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "in_memory": not isinstance(target, str),
+            },
+        )
+        self.sheet = self.workbook.add_worksheet(title[:31])
+        self.header_format = self.workbook.add_format(
+            {"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True}
+        )
+        self.date_format = self.workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime_format = self.workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.text_format = self.workbook.add_format({"num_format": "@"})
+        self.row = 0
+
+    def write_row(self, values: list[object], header=False):
+        for col, value in enumerate(values):
+            self.write_cell(self.row, col, value, self.header_format if header else None)
+        self.row += 1
+
+    def write_cell(self, row, col, value, fmt=None, sheet=None):
+        sheet = sheet or self.sheet
+        if value is None or value == "":
+            sheet.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            sheet.write_string(row, col, "是" if value else "否", fmt)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value, fmt)
+        elif isinstance(value, dt.datetime):
+            naive = value.replace(tzinfo=None)
+            sheet.write_datetime(row, col, naive, fmt or self.datetime_format)
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(row, col, value, fmt or self.date_format)
+        else:
+            # write_string never makes a formula, so "=…", "+…", "-…", "@…" stay text.
+            sheet.write_string(row, col, str(value), fmt)
+
+    def close(self):
+        self.workbook.close()

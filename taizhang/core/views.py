@@ -1,0 +1,222 @@
+"""Pages of every ledger, derived from its declaration: list, detail, forms, files."""
+
+import io
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .audit import audit_history
+from .forms import form_fields, raw_row_from_post
+from .ledger import Ledger, registry
+from .ledger_files import ledger_import, write_errors, write_export, write_template
+from .ledger_read import can_read, can_write, ledger_row, ledger_search
+from .ledger_write import ledger_archive, ledger_write
+from .spreadsheet import FileProblem
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _ledger(name: str) -> Ledger:
+    if name not in registry:
+        raise Http404("没有这个台账")
+    return registry[name]
+
+
+def _writable(ledger: Ledger, user) -> None:
+    if not can_write(ledger, user):
+        raise PermissionDenied("您没有修改此台账的权限")
+
+
+@login_required
+def ledger_index(request):
+    ledgers = [lg for lg in registry.values() if can_read(lg, request.user)]
+    return render(request, "core/ledger_index.html", {"ledgers": ledgers})
+
+
+def _search_params(request, ledger: Ledger) -> dict:
+    filters = {
+        c.field: request.GET[f"f_{c.field}"]
+        for c in ledger.filter_columns()
+        if request.GET.get(f"f_{c.field}")
+    }
+    return {
+        "q": request.GET.get("q", ""), "org": request.GET.get("org", ""),
+        "filters": filters, "sort": request.GET.get("sort", ""),
+        "archived": request.GET.get("archived") == "1",
+    }
+
+
+@login_required
+def ledger_list(request, name):
+    ledger = _ledger(name)
+    params = _search_params(request, ledger)
+    page = Paginator(ledger_search(ledger, request.user, **params), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    columns = [ledger.column(f) for f in ledger.list_fields] or ledger.columns
+    rows = []
+    for obj in page:
+        values = ledger.values(obj)
+        rows.append((obj, [c.display(values[c.field]) for c in columns]))
+    query = {k: v for k, v in request.GET.items() if k != "page"}
+    context = {
+        "ledger": ledger, "page": page, "rows": rows, "columns": columns, "params": params,
+        "writable": can_write(ledger, request.user), "query": urlencode(query),
+        "sort_query": urlencode({k: v for k, v in query.items() if k != "sort"}),
+    }
+    template = "core/_ledger_table.html" if request.headers.get("HX-Request") else "core/ledger_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def ledger_detail(request, name, key):
+    ledger = _ledger(name)
+    obj = ledger_row(ledger, request.user, key, archived=None)
+    values = ledger.values(obj)
+    headers = {c.field: c.header for c in ledger.columns}
+    return render(request, "core/ledger_detail.html", {
+        "ledger": ledger, "obj": obj, "key": key,
+        "fields": [(c, c.display(values[c.field])) for c in ledger.columns],
+        "history": audit_history(ledger=ledger.name, key=key), "headers": headers,
+        "writable": can_write(ledger, request.user),
+    })
+
+
+@login_required
+def ledger_edit(request, name, key=None):
+    ledger = _ledger(name)
+    _writable(ledger, request.user)
+    obj = ledger_row(ledger, request.user, key) if key else None
+    values, errors = (ledger.values(obj) if obj else {}), {}
+    if request.method == "POST":
+        raw = raw_row_from_post(ledger, request.POST, editing=obj is not None)
+        if obj is not None:
+            raw[ledger.key.field] = key
+        outcome = ledger_write(
+            ledger=ledger, actor=request.user, rows=[(None, raw)],
+            mode="update" if obj else "create",
+        )
+        if outcome.ok:
+            messages.success(request, f"{ledger.title}“{raw[ledger.key.field]}”已保存。")
+            return redirect("ledger-detail", name, ledger.key.parse(raw[ledger.key.field]))
+        errors = {p.field: p.message for p in outcome.problems}
+        values = {**values, **raw}
+    return render(request, "core/ledger_form.html", {
+        "ledger": ledger, "obj": obj, "key": key,
+        "fields": form_fields(ledger, values, errors),
+        "errors": errors,
+    })
+
+
+@require_POST
+@login_required
+def ledger_archive_view(request, name, key):
+    ledger = _ledger(name)
+    _writable(ledger, request.user)
+    restore = request.POST.get("restore") == "1"
+    obj = ledger_row(ledger, request.user, key, archived=restore)
+    ledger_archive(ledger=ledger, actor=request.user, obj=obj, restore=restore)
+    messages.success(request, f"“{key}”已{'恢复' if restore else '归档'}。")
+    return redirect("ledger-detail", name, key)
+
+
+@login_required
+def ledger_export_view(request, name):
+    ledger = _ledger(name)
+    params = _search_params(request, ledger)
+    rows = (ledger.values(o) for o in ledger_search(ledger, request.user, **params).iterator(2000))
+    buffer = io.BytesIO()
+    write_export(ledger=ledger, rows=rows, target=buffer)
+    buffer.seek(0)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return FileResponse(buffer, as_attachment=True, filename=f"{ledger.title}台账-{stamp}.xlsx", content_type=XLSX)
+
+
+@login_required
+def ledger_template_view(request, name):
+    from taizhang.orgs.selectors import org_codes_in_scope
+
+    ledger = _ledger(name)
+    if not can_read(ledger, request.user):
+        raise PermissionDenied("您没有查看此台账的权限")
+    buffer = io.BytesIO()
+    write_template(ledger=ledger, target=buffer, choices_for_refs=org_codes_in_scope(request.user))
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{ledger.title}模板.xlsx", content_type=XLSX)
+
+
+def _upload_path(token: str):
+    if not token or not token.replace("-", "").isalnum():
+        raise Http404("导入已过期，请重新上传")
+    return settings.UPLOAD_DIR / token
+
+
+@login_required
+def ledger_import_view(request, name):
+    """Upload → preview of what would change (nothing written) → commit."""
+    ledger = _ledger(name)
+    _writable(ledger, request.user)
+    context = {"ledger": ledger}
+    if request.method == "POST" and "file" in request.FILES:
+        upload = request.FILES["file"]
+        try:
+            if upload.size > settings.MAX_UPLOAD_BYTES:
+                raise FileProblem(
+                    f"文件过大（{upload.size / 1024 / 1024:.1f} MB），上限为 "
+                    f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+                )
+            content = upload.read()
+            outcome = ledger_import(
+                ledger=ledger, actor=request.user, content=content, filename=upload.name, dry_run=True
+            )
+        except FileProblem as problem:
+            context["file_problem"] = str(problem)
+            return render(request, "core/ledger_import.html", context, status=400)
+        token = f"{uuid.uuid4().hex}"
+        settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        _upload_path(token).write_bytes(content)
+        request.session[f"import-{token}"] = upload.name
+        context.update(outcome=outcome, token=token, filename=upload.name,
+                       preview_created=outcome.created[:20], preview_updated=outcome.updated[:20])
+    return render(request, "core/ledger_import.html", context)
+
+
+@require_POST
+@login_required
+def ledger_import_commit(request, name):
+    ledger = _ledger(name)
+    _writable(ledger, request.user)
+    token = request.POST.get("token", "")
+    filename = request.session.get(f"import-{token}")
+    path = _upload_path(token)
+    if filename is None or not path.exists():
+        raise Http404("导入已过期，请重新上传")
+    content = path.read_bytes()
+    if request.POST.get("errors") == "1":
+        outcome = ledger_import(
+            ledger=ledger, actor=request.user, content=content, filename=filename, dry_run=True
+        )
+        buffer = io.BytesIO()
+        write_errors(ledger=ledger, problems=outcome.problems, target=buffer)
+        buffer.seek(0)
+        return FileResponse(buffer, as_attachment=True, filename=f"{ledger.title}导入错误.xlsx", content_type=XLSX)
+    request.session.pop(f"import-{token}")
+    path.unlink()
+    outcome = ledger_import(ledger=ledger, actor=request.user, content=content, filename=filename)
+    if outcome.ok:
+        messages.success(
+            request, f"导入完成：新增 {len(outcome.created)} 条，更新 {len(outcome.updated)} 条，"
+            f"未变 {outcome.unchanged} 条。"
+        )
+        return redirect("ledger-list", name)
+    return render(request, "core/ledger_import.html", {"ledger": ledger, "outcome": outcome}, status=400)

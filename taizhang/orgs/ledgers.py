@@ -1,0 +1,212 @@
+"""The ledgers of the org tree, people, work groups and enterprises (LEDGERS.md §1)."""
+
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from taizhang.core.ledger import ALL_READERS, Column, Ledger, register
+from taizhang.core.pinyin import initials
+
+from .models import Category, Enterprise, EnterpriseKind, Organization, OrgKind, Person, PersonKind, WorkGroup
+from .validators import credit_code, mobile_number
+
+DEFAULT_CATEGORIES = ["机关", "事业单位", "国有企业", "非公企业", "社会组织", "农村", "社区", "学校"]
+
+
+@register
+class CategoryLedger(Ledger):
+    name = "categories"
+    title = "所属领域"
+    model = Category
+    scope_path = None
+    read_roles = ALL_READERS | {"member"}
+    write_roles = frozenset({"admin", "office"})
+    columns = [
+        Column("类别名称", "name", "text", required=True, max_length=40),
+        Column("排序", "sort_order", "int", default=0),
+    ]
+    list_fields = ("name", "sort_order")
+    default_order = "sort_order"
+
+
+@register
+class OrgLedger(Ledger):
+    name = "orgs"
+    title = "组织"
+    model = Organization
+    scope_path = "path"
+    columns = [
+        Column("组织编码", "code", "code", required=True, max_length=64),
+        Column("组织名称", "name", "text", required=True, max_length=200),
+        Column("上级组织编码", "parent", "ref", ref="orgs", help="根组织不填"),
+        Column("组织类别", "kind", "choice", required=True, choices=OrgKind.values),
+        Column("所属领域", "category", "ref", ref="categories"),
+    ]
+    search_fields = ("code", "name")
+    list_fields = ("code", "name", "parent", "kind", "category")
+    default_order = "path"
+
+    def scope_column(self):
+        return self.column("parent")
+
+    def scope_path_of(self, row, ctx):
+        """A new organization is written by whoever holds its nearest stored ancestor;
+        an existing one also needs its new parent in scope (moving a subtree)."""
+        parents = ctx.cache.setdefault("org_parent_paths", {})
+        if not parents:
+            codes = [c for c in ctx.ids.get("orgs", {})]
+            parents.update(Organization.objects.filter(code__in=codes).values_list("code", "path"))
+            for obj in ctx.existing.values():
+                parents[obj.code] = obj.path
+        parent = row.get("parent")
+        if not parent:
+            obj = ctx.existing.get(row["code"])
+            return obj.path if obj is not None and obj.parent_id is None else None
+        if parent in parents:
+            return parents[parent]
+        batch = ctx.cache.get("org_batch_parents")
+        if batch is None:
+            batch = {r["code"]: r.get("parent") or None for _, r in ctx.rows}
+            ctx.cache["org_batch_parents"] = batch
+        seen = set()
+        while parent and parent not in parents and parent not in seen:
+            seen.add(parent)
+            parent = batch.get(parent)
+        return parents.get(parent)
+
+    def check_batch(self, rows, ctx):
+        """The tree stays a tree: no cycle, exactly one root."""
+        parent_of = dict(Organization.objects.values_list("code", "parent__code"))
+        has_root = any(p is None for p in parent_of.values())
+        for _, row in rows:
+            parent_of[row["code"]] = row.get("parent") or None
+        problems = []
+        for index, (_, row) in enumerate(rows):
+            code, parent = row["code"], row.get("parent")
+            if not parent:
+                stored = ctx.existing.get(code)
+                if has_root and not (stored is not None and stored.parent_id is None):
+                    problems.append((index, "parent", "除根组织外必须填写上级组织编码"))
+                continue
+            seen, cursor = {code}, parent
+            while cursor is not None:
+                if cursor in seen:
+                    problems.append((index, "parent", f"“{parent}”是本组织或其下级，组织树不能成环"))
+                    break
+                seen.add(cursor)
+                cursor = parent_of.get(cursor)
+        return problems
+
+    def after_write(self, objs, ctx):
+        """Give new organizations their path, and carry moved subtrees along."""
+        by_id = {o.pk: o for o in objs}
+        paths = dict(
+            Organization.objects.filter(id__in={o.parent_id for o in objs} - set(by_id))
+            .values_list("id", "path")
+        )
+
+        def expected(org) -> str:
+            if org.parent_id is None:
+                return f"{org.pk}."
+            if org.parent_id in by_id:
+                return expected(by_id[org.parent_id]) + f"{org.pk}."
+            return paths[org.parent_id] + f"{org.pk}."
+
+        fresh, moved = [], []
+        for org in objs:
+            new_path = expected(org)
+            if not org.path:
+                org.path, org.depth = new_path, new_path.count(".") - 1
+                fresh.append(org)
+            elif org.path != new_path:
+                moved.append((org, new_path))
+        Organization.objects.bulk_update(fresh, ["path", "depth"], batch_size=500)
+        for org, new_path in sorted(moved, key=lambda m: m[1].count(".")):
+            old_path = Organization.objects.get(pk=org.pk).path
+            shift = new_path.count(".") - old_path.count(".")
+            Organization.objects.filter(path__startswith=old_path).update(
+                path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+                depth=F("depth") + shift,
+            )
+            org.path, org.depth = new_path, new_path.count(".") - 1
+
+
+@register
+class PeopleLedger(Ledger):
+    name = "people"
+    title = "人员"
+    model = Person
+    columns = [
+        Column("人员编号", "code", "code", required=True, max_length=64),
+        Column("姓名", "name", "text", required=True, max_length=64),
+        Column("所在组织编码", "org", "ref", required=True, ref="orgs"),
+        Column("职务", "title", "text", max_length=100),
+        Column("手机号码", "mobile", "code", check=mobile_number, help="11 位大陆手机号码"),
+        Column("县处级领导", "is_leader", "bool", default=False),
+        Column("党员", "is_member", "bool", default=True),
+        Column("人员类别", "kinds", "choices", choices=PersonKind.values),
+        Column("联系点组织编码", "liaison_orgs", "refs", ref="orgs", help="县处级领导的联系点，可填多个"),
+    ]
+    search_fields = ("code", "name", "name_initials", "mobile")
+    list_fields = ("code", "name", "org", "title", "mobile", "is_leader", "is_member", "kinds")
+    default_order = "code"
+
+    def scope_org_id(self, row, ctx):
+        return ctx.ids["orgs"].get(row.get("org"))
+
+    def prepare(self, obj, row, ctx):
+        obj.name_initials = initials(obj.name)
+
+
+def _root_or(org_id, ctx):
+    return org_id or ctx.root_id
+
+
+@register
+class WorkGroupLedger(Ledger):
+    name = "work_groups"
+    title = "工作组"
+    model = WorkGroup
+    columns = [
+        Column("工作组编码", "code", "code", required=True, max_length=64),
+        Column("工作组名称", "name", "text", required=True, max_length=100),
+        Column("组长人员编号", "leader", "ref", ref="people"),
+        Column("成员人员编号", "members", "refs", ref="people"),
+    ]
+    search_fields = ("code", "name")
+    list_fields = ("code", "name", "leader", "members")
+    default_order = "code"
+
+    def scope_org_id(self, row, ctx):
+        """A work group belongs to its leader's organization, else to the district."""
+        leader_orgs = ctx.cache.get("leader_orgs")
+        if leader_orgs is None:
+            ids = ctx.ids.get("people", {})
+            leader_orgs = dict(Person.objects.filter(id__in=ids.values()).values_list("code", "org_id"))
+            ctx.cache["leader_orgs"] = leader_orgs
+        return leader_orgs.get(row.get("leader"))
+
+    def prepare(self, obj, row, ctx):
+        obj.org_id = _root_or(self.scope_org_id(row, ctx), ctx)
+
+
+@register
+class EnterpriseLedger(Ledger):
+    name = "enterprises"
+    title = "企业"
+    model = Enterprise
+    columns = [
+        Column("统一社会信用代码", "credit_code", "code", required=True, check=credit_code),
+        Column("企业名称", "name", "text", required=True, max_length=200),
+        Column("企业类别", "kind", "choice", choices=EnterpriseKind.values),
+        Column("属地组织编码", "local_org", "ref", ref="orgs"),
+        Column("包联干部人员编号", "cadres", "refs", ref="people"),
+    ]
+    search_fields = ("credit_code", "name")
+    list_fields = ("credit_code", "name", "kind", "local_org", "cadres")
+    default_order = "credit_code"
+
+    def scope_org_id(self, row, ctx):
+        return ctx.ids["orgs"].get(row.get("local_org"))
+
+    def prepare(self, obj, row, ctx):
+        obj.org_id = _root_or(obj.local_org_id, ctx)
