@@ -93,8 +93,9 @@ def ledger_write(
     outcome = Outcome()
     parsed = _parse_rows(ledger, rows, outcome)
     _check_keys(ledger, parsed, mode, ctx, outcome)
-    _resolve_references(ledger, parsed, ctx, outcome)
     merged = _merge_existing(ledger, parsed, ctx)
+    _check_required(ledger, merged, outcome)
+    _resolve_references(ledger, merged, ctx, outcome)
     ctx.rows = merged
     _check_scope(ledger, merged, ctx, outcome)
     if not outcome.problems:
@@ -105,7 +106,8 @@ def ledger_write(
             number, row = merged[index]
             _add(outcome, ledger, number, field_name, row.get(field_name), message)
     if outcome.problems:
-        outcome.problems.sort(key=lambda p: (p.row or 0,))
+        order = {c.field: i for i, c in enumerate(ledger.columns)}
+        outcome.problems.sort(key=lambda p: (p.row or 0, order.get(p.field, 0)))
         return outcome
     changes = _diff(ledger, merged, ctx, outcome)
     if not dry_run and changes:
@@ -152,7 +154,8 @@ def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: O
     for number, row in parsed:
         value = row.get(key.field, "")
         if not value:
-            if key.field not in row or not any(p.row == number and p.field == key.field for p in outcome.problems):
+            already = any(p.row == number and p.field == key.field for p in outcome.problems)
+            if not already:
                 outcome.problems.append(Problem(number, key.header, key.field, "", "必填，不能为空"))
             continue
         if value in first_seen:
@@ -178,6 +181,14 @@ def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: O
             outcome.problems.append(Problem(number, key.header, key.field, value, f"“{value}”已存在"))
         if mode == "update" and value not in ctx.existing:
             outcome.problems.append(Problem(number, key.header, key.field, value, f"“{value}”不存在"))
+
+
+def _check_required(ledger: Ledger, merged, outcome: Outcome):
+    blamed = {(p.row, p.field) for p in outcome.problems}
+    for number, row in merged:
+        for column in ledger.required[1:]:
+            if column.is_empty(row.get(column.field)) and (number, column.field) not in blamed:
+                outcome.problems.append(Problem(number, column.header, column.field, "", "必填，不能为空"))
 
 
 def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outcome):

@@ -37,6 +37,13 @@ def _writable(ledger: Ledger, user) -> None:
         raise PermissionDenied("您没有修改此台账的权限")
 
 
+def _int(text, default: int) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
 @login_required
 def ledger_index(request):
     ledgers = [lg for lg in registry.values() if can_read(lg, request.user)]
@@ -60,7 +67,8 @@ def _search_params(request, ledger: Ledger) -> dict:
 def ledger_list(request, name):
     ledger = _ledger(name)
     params = _search_params(request, ledger)
-    page = Paginator(ledger_search(ledger, request.user, **params), PAGE_SIZE).get_page(
+    page_size = min(max(_int(request.GET.get("page_size"), PAGE_SIZE), 10), 200)
+    page = Paginator(ledger_search(ledger, request.user, **params), page_size).get_page(
         request.GET.get("page")
     )
     columns = [ledger.column(f) for f in ledger.list_fields] or ledger.columns
