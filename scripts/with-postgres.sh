@@ -19,5 +19,6 @@ trap stop EXIT
 "${as_pg[@]}" "$INITDB" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$PG_CTL" -D "$dir/data" -l "$dir/log" -w \
   -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+"${as_pg[@]}" psql -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE taizhang" >/dev/null
 export TAIZHANG_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/taizhang"
 "$@"

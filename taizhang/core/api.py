@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field, create_model
 
@@ -34,10 +35,6 @@ api = NinjaAPI(
 class ApiProblem(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-
-
-def _errors(status: int, errors: list[dict]):
-    return status, {"errors": errors}
 
 
 @api.exception_handler(ApiProblem)
@@ -148,7 +145,7 @@ def _router(ledger: Ledger) -> Router:
 
     @router.post("/", response={201: out}, summary=f"新增{ledger.title}")
     def create_row(request, payload: body):
-        return 201, _write(ledger, request, payload.model_dump(exclude_unset=True), "create")
+        return Status(201, _write(ledger, request, payload.model_dump(exclude_unset=True), "create"))
 
     @router.patch("/{key}", response=out, summary=f"修改{ledger.title}")
     def update_row(request, key: str, payload: body):

@@ -138,7 +138,8 @@ def test_template_carries_drop_downs_and_marks_required_headers(district):
 def _cli(*args, env_home):
     import os
 
-    env = {**os.environ, "TAIZHANG_HOME": env_home}
+    env = {k: v for k, v in os.environ.items() if k != "TAIZHANG_DATABASE_URL"}
+    env["TAIZHANG_HOME"] = env_home
     return subprocess.run([sys.executable, "-m", "taizhang", *args], capture_output=True, text=True, env=env)
 
 
