@@ -6,31 +6,36 @@ from django.utils import timezone
 
 from .models import AuditEntry
 
+FIELDS = ["at", "actor", "actor_name", "action", "ledger", "object_key", "before", "after", "batch"]
+
 
 def new_batch() -> str:
     return uuid.uuid4().hex
 
 
-def audit_entries(*, actor, action: str, ledger: str, changes, batch: str = "") -> list[AuditEntry]:
-    """Build unsaved entries for (key, before, after) triples; callers bulk-insert them."""
+def _actor(actor) -> tuple[int | None, str]:
+    return getattr(actor, "pk", None), getattr(actor, "username", "") or "系统"
+
+
+def audit_insert(*, actor, action: str, ledger: str, changes, batch: str = "") -> None:
+    """Insert (key, before, after) triples at bulk speed, without model instances."""
+    from .bulk import insert_values
+
     now = timezone.now()
-    actor_id = getattr(actor, "pk", None)
-    actor_name = getattr(actor, "username", "") or "系统"
-    return [
-        AuditEntry(
-            at=now, actor_id=actor_id, actor_name=actor_name, action=action, ledger=ledger,
-            object_key=str(key), before=before, after=after, batch=batch,
-        )
+    actor_id, actor_name = _actor(actor)
+    rows = [
+        (now, actor_id, actor_name, action, ledger, str(key), before, after, batch)
         for key, before, after in changes
     ]
+    insert_values(AuditEntry, FIELDS, rows)
 
 
 def audit_record(*, actor, action: str, ledger: str, key, before=None, after=None) -> AuditEntry:
-    (entry,) = audit_entries(
-        actor=actor, action=action, ledger=ledger, changes=[(key, before, after)]
+    actor_id, actor_name = _actor(actor)
+    return AuditEntry.objects.create(
+        at=timezone.now(), actor_id=actor_id, actor_name=actor_name, action=action,
+        ledger=ledger, object_key=str(key), before=before, after=after,
     )
-    entry.save()
-    return entry
 
 
 def audit_history(*, ledger: str, key) -> list[AuditEntry]:

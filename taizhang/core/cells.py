@@ -60,7 +60,10 @@ def parse_text(raw) -> str:
         return raw.strftime("%Y-%m-%d %H:%M")
     if isinstance(raw, dt.date):
         return raw.isoformat()
-    return unicodedata.normalize("NFC", str(raw)).replace("\u3000", " ").strip()
+    text = str(raw)
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFC", text).replace("\u3000", " ").strip()
 
 
 def parse_code(raw) -> str:
@@ -68,7 +71,11 @@ def parse_code(raw) -> str:
     means the digits were lost and is refused."""
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         return _number_text(raw)
-    text = re.sub(r"\s+", "", half_width(parse_text(raw)))
+    text = parse_text(raw)
+    if not text.isascii():
+        text = half_width(text)
+    if not text.isalnum():
+        text = re.sub(r"\s+", "", text)
     if _SCIENTIFIC.match(text):
         raise CellError(f"“{text}”是科学计数法，原编码已丢失，请把单元格设为文本后重新填写")
     if text.endswith(".0") and text[:-2].isdigit():

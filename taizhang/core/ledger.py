@@ -96,6 +96,16 @@ _PARSERS = {
 }
 
 
+@dataclass
+class Stored:
+    """A stored row as the write service compares it: canonical values, no model instance."""
+
+    pk: int
+    archived_at: object
+    scope_path: str
+    values: dict
+
+
 class Ledger:
     """A ledger declaration. Subclasses set the class attributes and may override hooks."""
 
@@ -153,6 +163,46 @@ class Ledger:
                 value = ""
             row[column.field] = value
         return row
+
+    def stored(self, keys: list[str]) -> dict[str, "Stored"]:
+        """The stored rows with these keys, read as plain values (no model instances:
+        an import of 40,000 rows compares against them)."""
+        lookups = []
+        for column in self.columns:
+            if column.kind == "ref":
+                lookups.append(f"{column.attr}__{registry[column.ref].key.attr}")
+            elif column.kind != "refs":
+                lookups.append(column.attr)
+        plain = [c for c in self.columns if c.kind != "refs"]
+        found: dict[str, Stored] = {}
+        by_pk: dict[int, Stored] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self.model.objects.filter(**{f"{self.key.attr}__in": chunk}).values_list(
+                "pk", "archived_at", self.scope_path or "pk", *lookups
+            )
+            for pk, archived_at, scope_path, *values in rows:
+                row = {}
+                for column, value in zip(plain, values, strict=True):
+                    if value is None and column.kind in ("text", "code", "choice", "choices", "ref"):
+                        value = ""
+                    row[column.field] = value
+                stored = Stored(pk, archived_at, str(scope_path), row)
+                found[row[self.key.field]] = by_pk[pk] = stored
+        for column in (c for c in self.columns if c.kind == "refs"):
+            relation = getattr(self.model, column.attr)
+            source = relation.field.m2m_field_name()
+            target = relation.field.m2m_reverse_field_name()
+            for stored in found.values():
+                stored.values[column.field] = []
+            pks = list(by_pk)
+            for start in range(0, len(pks), 500):
+                links = relation.through.objects.filter(**{f"{source}_id__in": pks[start : start + 500]})
+                for pk, code in links.values_list(f"{source}_id", f"{target}__{registry[column.ref].key.attr}"):
+                    by_pk[pk].values[column.field].append(code)
+            for stored in found.values():
+                stored.values[column.field].sort()
+        return found
 
     def key_of(self, obj) -> str:
         return getattr(obj, self.key.attr)

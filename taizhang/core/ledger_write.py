@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from taizhang.accounts.selectors import Scope, scope_for
 
-from .audit import audit_entries, audit_record, new_batch
+from .audit import audit_insert, audit_record, new_batch
+from .bulk import insert_objects
 from .cells import CellError
-from .ledger import Column, Ledger, registry
+from .ledger import Column, Ledger, Stored, registry
 from .models import AuditEntry
 
 CHUNK = 500
@@ -55,7 +56,7 @@ class WriteContext:
     district: str
     ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ledger -> key -> id
     paths: dict[int, str] = field(default_factory=dict)  # org id -> path
-    existing: dict[str, object] = field(default_factory=dict)
+    existing: dict[str, Stored] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)  # per-write memo for ledger hooks
     rows: list = field(default_factory=list)  # (row number, merged row) being written
 
@@ -165,14 +166,7 @@ def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: O
             )
         else:
             first_seen[value] = number
-    keys = list(first_seen)
-    queryset = ledger.queryset()
-    if ledger.scope_path:
-        queryset = queryset.annotate(_scope_path=F(ledger.scope_path))
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        for obj in queryset.filter(**{f"{key.attr}__in": chunk}):
-            ctx.existing[ledger.key_of(obj)] = obj
+    ctx.existing = ledger.stored(list(first_seen))
     for number, row in parsed:
         value = row.get(key.field)
         if not value:
@@ -223,20 +217,21 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
 
 def _merge_existing(ledger: Ledger, parsed, ctx: WriteContext):
     """Fill the fields a row does not carry: from the stored row, else from the defaults."""
+    defaults = {}
+    for column in ledger.columns:
+        try:
+            defaults[column.field] = column.parse(None)
+        except CellError:
+            defaults[column.field] = None
+        if column.is_empty(defaults[column.field]) and column.default is not None:
+            defaults[column.field] = column.default
     merged = []
     for number, row in parsed:
-        obj = ctx.existing.get(row.get(ledger.key.field))
-        if obj is not None:
-            full = ledger.values(obj)
+        stored = ctx.existing.get(row.get(ledger.key.field))
+        if stored is not None:
+            full = dict(stored.values)
         else:
-            full = {}
-            for column in ledger.columns:
-                try:
-                    full[column.field] = column.parse(None)
-                except CellError:
-                    full[column.field] = None
-                if column.is_empty(full[column.field]) and column.default is not None:
-                    full[column.field] = column.default
+            full = dict(defaults)
         full.update(row)
         merged.append((number, full))
     return merged
@@ -260,10 +255,10 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
     org_ids = {ledger.scope_org_id(row, ctx) or ctx.root_id for _, row in merged}
     ctx.paths.update(Organization.objects.filter(id__in=org_ids - {None}).values_list("id", "path"))
     for number, row in merged:
-        obj = ctx.existing.get(row.get(ledger.key.field))
+        stored = ctx.existing.get(row.get(ledger.key.field))
         path = ledger.scope_path_of(row, ctx)
         allowed = path is not None and ctx.scope.covers(path, ledger.write_roles)
-        if obj is not None and not ctx.scope.covers(obj._scope_path, ledger.write_roles):
+        if stored is not None and not ctx.scope.covers(stored.scope_path, ledger.write_roles):
             allowed = False
         if not allowed:
             column = ledger.scope_column()
@@ -277,17 +272,16 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
 def _diff(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
     changes = []
     for _, row in merged:
-        obj = ctx.existing.get(row[ledger.key.field])
-        if obj is None:
+        stored = ctx.existing.get(row[ledger.key.field])
+        if stored is None:
             outcome.created.append(row)
             changes.append((None, None, row))
             continue
-        before = ledger.values(obj)
-        if before == row and obj.archived_at is None:
+        if stored.values == row and stored.archived_at is None:
             outcome.unchanged += 1
             continue
-        outcome.updated.append((before, row))
-        changes.append((obj, before, row))
+        outcome.updated.append((stored.values, row))
+        changes.append((stored, stored.values, row))
     return changes
 
 
@@ -313,22 +307,27 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> list:
     model = ledger.model
     now = timezone.now()
     new_objs, old_objs = [], []
-    for obj, _, row in changes:
-        if obj is None:
+    pks = [stored.pk for stored, _, _ in changes if stored is not None]
+    instances = {}
+    for start in range(0, len(pks), CHUNK):
+        instances.update(model.objects.in_bulk(pks[start : start + CHUNK]))
+    for stored, _, row in changes:
+        if stored is None:
             obj = model()
             obj.created_at = now
             new_objs.append(obj)
         else:
+            obj = instances[stored.pk]
             old_objs.append(obj)
         obj.updated_at = now
         _apply(ledger, obj, row, ctx)
-    model.objects.bulk_create(new_objs, batch_size=CHUNK)
     key_attr = ledger.key.attr
+    insert_objects(model, new_objs, key_attr=key_attr)
     ctx.ids.setdefault(ledger.name, {}).update((getattr(o, key_attr), o.pk) for o in new_objs)
     by_key = {getattr(o, key_attr): o for o in [*new_objs, *old_objs]}
     self_refs = [c for c in ledger.columns if c.kind == "ref" and c.ref == ledger.name]
     for column in self_refs:  # rows of this file may point at each other
-        for obj, _, row in changes:
+        for _, _, row in changes:
             target = by_key[row[ledger.key.field]]
             setattr(target, f"{column.attr}_id", ctx.ref_id(column, row.get(column.field)))
     fields = [
@@ -340,18 +339,18 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> list:
         model.objects.bulk_update(new_objs, [c.attr for c in self_refs], batch_size=CHUNK)
     _save_many(ledger, changes, by_key, ctx)
     ledger.after_write(list(by_key.values()), ctx)
-    entries = audit_entries(
-        actor=ctx.actor, action=AuditEntry.Action.CREATE, ledger=ledger.name,
-        changes=[(row[ledger.key.field], None, _jsonable(ledger, row)) for o, _, row in changes if o is None],
-        batch=new_batch(),
-    ) + audit_entries(
-        actor=ctx.actor, action=AuditEntry.Action.UPDATE, ledger=ledger.name,
+    batch = new_batch()
+    audit_insert(
+        actor=ctx.actor, action=AuditEntry.Action.CREATE, ledger=ledger.name, batch=batch,
+        changes=[(row[ledger.key.field], None, _jsonable(ledger, row)) for s, _, row in changes if s is None],
+    )
+    audit_insert(
+        actor=ctx.actor, action=AuditEntry.Action.UPDATE, ledger=ledger.name, batch=batch,
         changes=[
             (row[ledger.key.field], _jsonable(ledger, before), _jsonable(ledger, row))
-            for o, before, row in changes if o is not None
+            for s, before, row in changes if s is not None
         ],
     )
-    AuditEntry.objects.bulk_create(entries, batch_size=CHUNK)
     return list(by_key.values())
 
 
@@ -374,7 +373,7 @@ def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):
             )
         for start in range(0, len(touched), CHUNK):
             through.objects.filter(**{f"{source}__in": touched[start : start + CHUNK]}).delete()
-        through.objects.bulk_create(links, batch_size=CHUNK)
+        insert_objects(through, links)
 
 
 def _jsonable(ledger: Ledger, row: dict) -> dict:

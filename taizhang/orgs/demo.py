@@ -107,7 +107,7 @@ def _kinds(rng: random.Random, area: str) -> str:
 
 def people_rows(scale: Scale, branches, rng: random.Random):
     committees = sorted({code.rsplit("-", 2)[0] if "-Z" in code else code.rsplit("-", 1)[0] for code, _ in branches})
-    organ_branches = [code for code, area in branches if area == "机关"]
+    organ_branches = [code for code, area in branches if area == "机关"] or [c for c, _ in branches]
     rows = []
     for n in range(1, scale.leaders + 1):
         title = FOUR_TEAMS[(n - 1) % 4] if n <= scale.four_teams else "县处级领导干部"
@@ -128,7 +128,7 @@ def people_rows(scale: Scale, branches, rng: random.Random):
 
 
 def enterprise_rows(scale: Scale, rng: random.Random):
-    towns = [f"QSH-{i:02d}" for i, c in enumerate(scale.committees, 1) if c[2] in ("农村", "社区", "非公企业")]
+    towns = [f"QSH-{i:02d}" for i, c in enumerate(scale.committees, 1) if c[2] in ("农村", "社区", "非公企业")] or ["QSH"]
     rows, seen = [], set()
     for n in range(scale.cadres * scale.enterprises_per_cadre):
         code = _credit_code(rng, n)

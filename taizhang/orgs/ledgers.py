@@ -55,12 +55,12 @@ class OrgLedger(Ledger):
         if not parents:
             codes = [c for c in ctx.ids.get("orgs", {})]
             parents.update(Organization.objects.filter(code__in=codes).values_list("code", "path"))
-            for obj in ctx.existing.values():
-                parents[obj.code] = obj.path
+            for code, stored in ctx.existing.items():
+                parents[code] = stored.scope_path
         parent = row.get("parent")
         if not parent:
-            obj = ctx.existing.get(row["code"])
-            return obj.path if obj is not None and obj.parent_id is None else None
+            stored = ctx.existing.get(row["code"])
+            return stored.scope_path if stored is not None and not stored.values["parent"] else None
         if parent in parents:
             return parents[parent]
         batch = ctx.cache.get("org_batch_parents")
@@ -84,7 +84,7 @@ class OrgLedger(Ledger):
             code, parent = row["code"], row.get("parent")
             if not parent:
                 stored = ctx.existing.get(code)
-                if has_root and not (stored is not None and stored.parent_id is None):
+                if has_root and not (stored is not None and not stored.values["parent"]):
                     problems.append((index, "parent", "除根组织外必须填写上级组织编码"))
                 continue
             seen, cursor = {code}, parent

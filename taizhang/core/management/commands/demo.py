@@ -44,7 +44,8 @@ def _scaled(factor: float) -> Scale:
     if factor >= 1:
         return Scale()
     base = Scale()
-    committees = base.committees[: max(3, int(len(base.committees) * factor))]
+    step = max(1, round(1 / max(factor, 0.05)))
+    committees = base.committees[::step]
     return Scale(
         members=max(400, int(base.members * factor)), leaders=max(12, int(base.leaders * factor)),
         four_teams=max(4, int(base.four_teams * factor)), cadres=max(10, int(base.cadres * factor)),
