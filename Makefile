@@ -35,8 +35,8 @@ bench: install-test
 	$(BIN)/python bench/run.py
 
 lint: install-test
-	$(BIN)/ruff check taizhang tests bench
-	$(BIN)/ruff format --check taizhang tests bench
+	$(BIN)/ruff check taizhang tests bench conftest.py
+	$(BIN)/ruff format --check taizhang tests bench conftest.py
 
 clean:
 	rm -rf $(VENV) var *.egg-info

@@ -17,21 +17,47 @@ PASSWORD = "Passw0rd2023"
 ORGS = [
     {"code": "QSH", "name": "青山湖区委", "parent": "", "kind": "区委"},
     {"code": "QSH-A", "name": "湖坊镇党委", "parent": "QSH", "kind": "党委", "category": "农村"},
-    {"code": "QSH-A-1", "name": "湖坊村党支部", "parent": "QSH-A", "kind": "党支部", "category": "农村"},
-    {"code": "QSH-A-2", "name": "何坊村党支部", "parent": "QSH-A", "kind": "党支部", "category": "农村"},
+    {
+        "code": "QSH-A-1",
+        "name": "湖坊村党支部",
+        "parent": "QSH-A",
+        "kind": "党支部",
+        "category": "农村",
+    },
+    {
+        "code": "QSH-A-2",
+        "name": "何坊村党支部",
+        "parent": "QSH-A",
+        "kind": "党支部",
+        "category": "农村",
+    },
     {"code": "QSH-B", "name": "京东镇党委", "parent": "QSH", "kind": "党委", "category": "农村"},
-    {"code": "QSH-B-1", "name": "京东村党支部", "parent": "QSH-B", "kind": "党支部", "category": "农村"},
+    {
+        "code": "QSH-B-1",
+        "name": "京东村党支部",
+        "parent": "QSH-B",
+        "kind": "党支部",
+        "category": "农村",
+    },
 ]
 PEOPLE = [
     {"code": "P-A1", "name": "张三", "org": "QSH-A-1", "mobile": "13800138000", "kinds": "青年"},
     {"code": "P-A2", "name": "王小明", "org": "QSH-A-2", "kinds": "离退休、年老体弱"},
     {"code": "P-B1", "name": "李四", "org": "QSH-B-1"},
-    {"code": "L-1", "name": "赵书记", "org": "QSH", "is_leader": "是", "liaison_orgs": "QSH-A-1、QSH-B-1"},
+    {
+        "code": "L-1",
+        "name": "赵书记",
+        "org": "QSH",
+        "is_leader": "是",
+        "liaison_orgs": "QSH-A-1、QSH-B-1",
+    },
 ]
 
 
 def write(ledger: str, rows: list[dict], actor=None, **kwargs):
-    outcome = ledger_write(ledger=registry[ledger], actor=actor, rows=[(None, r) for r in rows], **kwargs)
+    outcome = ledger_write(
+        ledger=registry[ledger], actor=actor, rows=[(None, r) for r in rows], **kwargs
+    )
     assert outcome.ok, [p.line() for p in outcome.problems]
     return outcome
 
@@ -71,7 +97,9 @@ def district(db):
 @pytest.fixture
 def users(district):
     def make(name, role, org):
-        return user_create(actor=None, username=name, password=PASSWORD, role=role, org=district.orgs[org])
+        return user_create(
+            actor=None, username=name, password=PASSWORD, role=role, org=district.orgs[org]
+        )
 
     return SimpleNamespace(
         admin=make("admin", "admin", "QSH"),

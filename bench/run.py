@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(tempfile.mkdtemp(prefix="taizhang-bench-"))
 os.environ.update(
-    TAIZHANG_HOME=str(HOME), DJANGO_SETTINGS_MODULE="taizhang.config.settings",
+    TAIZHANG_HOME=str(HOME),
+    DJANGO_SETTINGS_MODULE="taizhang.config.settings",
     TAIZHANG_ALLOWED_HOSTS="testserver,127.0.0.1",
 )
 os.environ.pop("TAIZHANG_DATABASE_URL", None)
@@ -65,14 +66,17 @@ def bench_pages(repeat: int) -> list[tuple]:
     for label, user in users.items():
         client = Client()
         client.force_login(user)
-        for kind, url in (("列表页", "/ledgers/people/?page_size={n}"), ("API", "/api/v1/people/?page_size={n}")):
+        for kind, url in (
+            ("列表页", "/ledgers/people/?page_size={n}"),
+            ("API", "/api/v1/people/?page_size={n}"),
+        ):
             counts = []
             for n in (10, 50):
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(url.format(n=n))
                 assert response.status_code == 200, (url, response.status_code)
                 counts.append(len(queries))
-            ms = timed(lambda u=url: client.get(u.format(n=50)), repeat)
+            ms = timed(lambda u=url, c=client: c.get(u.format(n=50)), repeat)
             rows = response.json()["count"] if kind == "API" else None
             results.append((label, kind, ms, counts, rows))
     return results
@@ -87,13 +91,30 @@ def people_file(rows: int) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
     sheet = book.add_worksheet()
-    headers = ["人员编号", "姓名", "所在组织编码", "职务", "手机号码", "县处级领导", "党员", "人员类别"]
+    headers = [
+        "人员编号",
+        "姓名",
+        "所在组织编码",
+        "职务",
+        "手机号码",
+        "县处级领导",
+        "党员",
+        "人员类别",
+    ]
     for c, h in enumerate(headers):
         sheet.write_string(0, c, h)
     kinds = ["", "青年", "离退休", "离退休、年老体弱", "流动党员"]
     for r in range(1, rows + 1):
-        values = [f"B{r:06d}", "张" + "伟芳娜秀英敏"[r % 6] + "华明"[r % 2], branches[r % len(branches)],
-                  "党员", f"139{r:08d}", "否", "是", kinds[r % 5]]
+        values = [
+            f"B{r:06d}",
+            "张" + "伟芳娜秀英敏"[r % 6] + "华明"[r % 2],
+            branches[r % len(branches)],
+            "党员",
+            f"139{r:08d}",
+            "否",
+            "是",
+            kinds[r % 5],
+        ]
         for c, v in enumerate(values):
             sheet.write_string(r, c, v)
     book.close()
@@ -109,21 +130,33 @@ def bench_import(rows: int) -> dict:
 
     content = people_file(rows)
     start = time.perf_counter()
-    outcome = ledger_import(ledger=registry["people"], actor=None, content=content, filename="people.xlsx")
+    outcome = ledger_import(
+        ledger=registry["people"], actor=None, content=content, filename="people.xlsx"
+    )
     ours = time.perf_counter() - start
     assert outcome.ok and len(outcome.created) == rows, [p.line() for p in outcome.problems[:3]]
     start = time.perf_counter()
-    again = ledger_import(ledger=registry["people"], actor=None, content=content, filename="people.xlsx")
+    again = ledger_import(
+        ledger=registry["people"], actor=None, content=content, filename="people.xlsx"
+    )
     reimport = time.perf_counter() - start
     assert again.unchanged == rows
 
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_floor (code TEXT, name TEXT, org TEXT, title TEXT, mobile TEXT,"
-                       " is_leader TEXT, is_member TEXT, kinds TEXT)")
+        cursor.execute(
+            "CREATE TABLE bench_floor (code TEXT, name TEXT, org TEXT, title TEXT, mobile TEXT,"
+            " is_leader TEXT, is_member TEXT, kinds TEXT)"
+        )
     start = time.perf_counter()
-    cells = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    cells = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     with connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO bench_floor VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", cells[1:])
+        cursor.executemany(
+            "INSERT INTO bench_floor VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", cells[1:]
+        )
     connection.commit() if not connection.get_autocommit() else None
     floor = time.perf_counter() - start
     return {"rows": rows, "ours": ours, "reimport": reimport, "floor": floor}
@@ -148,7 +181,9 @@ def main():
     print("| user | page | median ms | SQL queries (page_size 10 / 50) | rows in scope |")
     print("| --- | --- | ---: | --- | ---: |")
     for label, kind, ms, counts, rows in pages:
-        print(f"| {label} | {kind} | {ms:.1f} | {counts[0]} / {counts[1]} | {rows if rows is not None else ''} |")
+        print(
+            f"| {label} | {kind} | {ms:.1f} | {counts[0]} / {counts[1]} | {rows if rows is not None else ''} |"
+        )
     district = {k: ms for label, k, ms, _, _ in pages if label.startswith("区级")}
     for label, kind, ms, _, _ in pages:
         if not label.startswith("区级"):
@@ -159,8 +194,12 @@ def main():
     print("| path | seconds | rows/s |")
     print("| --- | ---: | ---: |")
     print(f"| taizhang import (new rows) | {imported['ours']:.2f} | {ours_rate:,.0f} |")
-    print(f"| taizhang re-import (unchanged) | {imported['reimport']:.2f} | {imported['rows'] / imported['reimport']:,.0f} |")
-    print(f"| floor: calamine read + one executemany INSERT | {imported['floor']:.2f} | {floor_rate:,.0f} |")
+    print(
+        f"| taizhang re-import (unchanged) | {imported['reimport']:.2f} | {imported['rows'] / imported['reimport']:,.0f} |"
+    )
+    print(
+        f"| floor: calamine read + one executemany INSERT | {imported['floor']:.2f} | {floor_rate:,.0f} |"
+    )
     print(f"\nRatio to the floor, same run: {ours_rate / floor_rate:.2f} (target ≥ 10,000 rows/s)")
 
 

@@ -8,6 +8,9 @@ trap 'rm -rf "$TAIZHANG_HOME"' EXIT
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider "$@")
 
+echo "== ruff =="
+.venv/bin/ruff check taizhang tests bench conftest.py
+
 echo "== SQLite =="
 env -u TAIZHANG_DATABASE_URL "${PYTEST[@]}"
 

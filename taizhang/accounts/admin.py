@@ -14,7 +14,9 @@ class GrantInline(admin.TabularInline):
 class TaizhangUserAdmin(UserAdmin):
     inlines = [GrantInline]
     list_display = ["username", "display_name", "is_active", "locked_until"]
-    fieldsets = UserAdmin.fieldsets + (("台账", {"fields": ("display_name", "person", "locked_until")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("台账", {"fields": ("display_name", "person", "locked_until")}),
+    )
     raw_id_fields = ["person"]
 
 

@@ -37,9 +37,7 @@ class Grant(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "授权"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role", "org"], name="grant_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "org"], name="grant_unique")]
 
     def __str__(self):
         return f"{self.get_role_display()}@{self.org.code}"

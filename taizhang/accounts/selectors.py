@@ -55,7 +55,9 @@ def scope_for(user) -> Scope:
         return Scope(grants=())
     cached = getattr(user, "_taizhang_scope", None)
     if cached is None:
-        rows = Grant.objects.filter(user=user, org__archived_at=None).values_list("org__path", "role")
+        rows = Grant.objects.filter(user=user, org__archived_at=None).values_list(
+            "org__path", "role"
+        )
         cached = Scope(grants=tuple(sorted(rows)))
         user._taizhang_scope = cached
     return cached

@@ -15,7 +15,9 @@ from .models import ApiToken, Grant, Role, User
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, password: str, role: str, org, display_name: str = "") -> User:
+def user_create(
+    *, actor, username: str, password: str, role: str, org, display_name: str = ""
+) -> User:
     """Create a user with one grant. Raises ValidationError (Chinese) for a weak password."""
     if role not in Role.values:
         raise ValueError(f"未知角色“{role}”（可选：{'、'.join(Role.values)}）")
@@ -28,7 +30,10 @@ def user_create(*, actor, username: str, password: str, role: str, org, display_
     user.save()
     Grant.objects.create(user=user, role=role, org=org)
     audit_record(
-        actor=actor, action=AuditEntry.Action.GRANT, ledger="users", key=username,
+        actor=actor,
+        action=AuditEntry.Action.GRANT,
+        ledger="users",
+        key=username,
         after={"role": role, "org": org.code},
     )
     return user
@@ -41,7 +46,10 @@ def grant_add(*, actor, user: User, role: str, org) -> Grant:
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     audit_record(
-        actor=actor, action=AuditEntry.Action.GRANT, ledger="users", key=user.username,
+        actor=actor,
+        action=AuditEntry.Action.GRANT,
+        ledger="users",
+        key=user.username,
         after={"role": role, "org": org.code},
     )
     return grant
@@ -53,7 +61,10 @@ def password_set(*, actor, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(
-        actor=actor, action=AuditEntry.Action.UPDATE, ledger="users", key=user.username,
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        ledger="users",
+        key=user.username,
         after={"password": "已修改"},
     )
 
@@ -63,7 +74,10 @@ def token_create(*, actor, user: User) -> str:
     token = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, digest=ApiToken.digest_of(token))
     audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, ledger="tokens", key=user.username,
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        ledger="tokens",
+        key=user.username,
         after={"token": "已签发"},
     )
     return token

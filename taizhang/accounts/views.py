@@ -32,7 +32,9 @@ def logout_view(request):
 def password_change_view(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        password_set(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        password_set(
+            actor=request.user, user=request.user, password=form.cleaned_data["new_password1"]
+        )
         update_session_auth_hash(request, request.user)
         messages.success(request, "密码已修改。")
         return redirect("home")

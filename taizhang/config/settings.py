@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
     "taizhang.core",
     "taizhang.accounts",
     "taizhang.orgs",

@@ -25,10 +25,16 @@ urlpatterns = [
     path("ledgers/<str:name>/export.xlsx", ledgers.ledger_export_view, name="ledger-export"),
     path("ledgers/<str:name>/template.xlsx", ledgers.ledger_template_view, name="ledger-template"),
     path("ledgers/<str:name>/import/", ledgers.ledger_import_view, name="ledger-import"),
-    path("ledgers/<str:name>/import/commit/", ledgers.ledger_import_commit, name="ledger-import-commit"),
+    path(
+        "ledgers/<str:name>/import/commit/",
+        ledgers.ledger_import_commit,
+        name="ledger-import-commit",
+    ),
     path("ledgers/<str:name>/<str:key>/", ledgers.ledger_detail, name="ledger-detail"),
     path("ledgers/<str:name>/<str:key>/edit/", ledgers.ledger_edit, name="ledger-edit"),
-    path("ledgers/<str:name>/<str:key>/archive/", ledgers.ledger_archive_view, name="ledger-archive"),
+    path(
+        "ledgers/<str:name>/<str:key>/archive/", ledgers.ledger_archive_view, name="ledger-archive"
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -40,7 +40,9 @@ class ApiProblem(Exception):
 @api.exception_handler(ApiProblem)
 def _problem(request, exc: ApiProblem):
     return api.create_response(
-        request, {"errors": [{"field": p.field, "message": p.message} for p in exc.problems]}, status=400
+        request,
+        {"errors": [{"field": p.field, "message": p.message} for p in exc.problems]},
+        status=400,
     )
 
 
@@ -55,21 +57,30 @@ def _invalid(request, exc: ValidationError):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, {"errors": [{"field": "", "message": "记录不存在"}]}, status=404)
+    return api.create_response(
+        request, {"errors": [{"field": "", "message": "记录不存在"}]}, status=404
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return api.create_response(request, {"errors": [{"field": "", "message": "您没有执行此操作的权限"}]}, status=403)
+    return api.create_response(
+        request, {"errors": [{"field": "", "message": "您没有执行此操作的权限"}]}, status=403
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return api.create_response(request, {"errors": [{"field": "", "message": "请先登录或提供有效的令牌"}]}, status=401)
+    return api.create_response(
+        request, {"errors": [{"field": "", "message": "请先登录或提供有效的令牌"}]}, status=401
+    )
 
 
 _OUT_TYPES = {
-    "int": int | None, "percent": int | None, "bool": bool, "refs": list[str],
+    "int": int | None,
+    "percent": int | None,
+    "bool": bool,
+    "refs": list[str],
 }
 _IN_TYPE = str | int | float | bool | list[str | int] | None
 
@@ -100,7 +111,12 @@ def _schemas(ledger: Ledger):
     out = create_model(f"{ledger.name.title().replace('_', '')}Out", __base__=Schema, **out_fields)
     in_fields = {c.field: (_IN_TYPE, Field(None, description=_describe(c))) for c in ledger.columns}
     body = create_model(f"{ledger.name.title().replace('_', '')}In", __base__=Schema, **in_fields)
-    page = create_model(f"{ledger.name.title().replace('_', '')}Page", __base__=Schema, count=(int, ...), items=(list[out], ...))
+    page = create_model(
+        f"{ledger.name.title().replace('_', '')}Page",
+        __base__=Schema,
+        count=(int, ...),
+        items=(list[out], ...),
+    )
     return out, body, page
 
 
@@ -145,7 +161,9 @@ def _router(ledger: Ledger) -> Router:
 
     @router.post("/", response={201: out}, summary=f"新增{ledger.title}")
     def create_row(request, payload: body):
-        return Status(201, _write(ledger, request, payload.model_dump(exclude_unset=True), "create"))
+        return Status(
+            201, _write(ledger, request, payload.model_dump(exclude_unset=True), "create")
+        )
 
     @router.patch("/{key}", response=out, summary=f"修改{ledger.title}")
     def update_row(request, key: str, payload: body):

@@ -33,10 +33,18 @@ def audit_insert(*, actor, action: str, ledger: str, changes, batch: str = "") -
 def audit_record(*, actor, action: str, ledger: str, key, before=None, after=None) -> AuditEntry:
     actor_id, actor_name = _actor(actor)
     return AuditEntry.objects.create(
-        at=timezone.now(), actor_id=actor_id, actor_name=actor_name, action=action,
-        ledger=ledger, object_key=str(key), before=before, after=after,
+        at=timezone.now(),
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        ledger=ledger,
+        object_key=str(key),
+        before=before,
+        after=after,
     )
 
 
 def audit_history(*, ledger: str, key) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(ledger=ledger, object_key=str(key)).order_by("-at", "-id"))
+    return list(
+        AuditEntry.objects.filter(ledger=ledger, object_key=str(key)).order_by("-at", "-id")
+    )

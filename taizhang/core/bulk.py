@@ -8,7 +8,13 @@ from django.db import connection, models
 
 CHUNK = 500
 # Field types whose Python values the drivers take as they are.
-_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
 
 
 def _preparer(field):
@@ -30,7 +36,10 @@ def insert_values(model, field_names: list[str], rows: list[tuple]) -> None:
     preparers = [_preparer(f) for f in fields]
     if any(preparers):
         rows = [
-            tuple(v if prepare is None else prepare(v) for v, prepare in zip(row, preparers, strict=True))
+            tuple(
+                v if prepare is None else prepare(v)
+                for v, prepare in zip(row, preparers, strict=True)
+            )
             for row in rows
         ]
     insert_rows(model, rows, fields)
@@ -69,7 +78,9 @@ def insert_objects(model, objs: list, *, key_attr: str | None = None) -> None:
     keys = list(by_key)
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
-        for key, pk in model.objects.filter(**{f"{key_attr}__in": chunk}).values_list(key_attr, "pk"):
+        for key, pk in model.objects.filter(**{f"{key_attr}__in": chunk}).values_list(
+            key_attr, "pk"
+        ):
             obj = by_key[key]
             obj.pk = pk
             obj._state.adding = False

@@ -21,13 +21,23 @@ def logins_ensure() -> None:
         org = Organization.objects.get(code=code)
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(actor=None, username=username, password=password, role=role, org=org,
-                               display_name=_display_name(role, org))
+            user = user_create(
+                actor=None,
+                username=username,
+                password=password,
+                role=role,
+                org=org,
+                display_name=_display_name(role, org),
+            )
         elif not Grant.objects.filter(user=user, role=role, org=org).exists():
             Grant.objects.create(user=user, role=role, org=org)
         if role in ("leader", "member") and user.person_id is None:
             prefix = "L" if role == "leader" else "M"
-            person = Person.objects.filter(code__startswith=prefix, org__path__startswith=org.path).order_by("code").first()
+            person = (
+                Person.objects.filter(code__startswith=prefix, org__path__startswith=org.path)
+                .order_by("code")
+                .first()
+            )
             if person is not None:
                 User.objects.filter(pk=user.pk).update(person=person, display_name=person.name)
 

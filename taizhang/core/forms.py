@@ -32,8 +32,14 @@ def form_fields(ledger: Ledger, values: dict, errors: dict) -> list[dict]:
 
 def _input_type(column: Column) -> str:
     return {
-        "date": "date", "datetime": "datetime-local", "int": "number", "percent": "number",
-        "bool": "select", "choice": "select", "choices": "checkboxes", "refs": "multi",
+        "date": "date",
+        "datetime": "datetime-local",
+        "int": "number",
+        "percent": "number",
+        "bool": "select",
+        "choice": "select",
+        "choices": "checkboxes",
+        "refs": "multi",
     }.get(column.kind, "text")
 
 

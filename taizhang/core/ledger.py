@@ -184,7 +184,13 @@ class Ledger:
             for pk, archived_at, scope_path, *values in rows:
                 row = {}
                 for column, value in zip(plain, values, strict=True):
-                    if value is None and column.kind in ("text", "code", "choice", "choices", "ref"):
+                    if value is None and column.kind in (
+                        "text",
+                        "code",
+                        "choice",
+                        "choices",
+                        "ref",
+                    ):
                         value = ""
                     row[column.field] = value
                 stored = Stored(pk, archived_at, str(scope_path), row)
@@ -197,8 +203,12 @@ class Ledger:
                 stored.values[column.field] = []
             pks = list(by_pk)
             for start in range(0, len(pks), 500):
-                links = relation.through.objects.filter(**{f"{source}_id__in": pks[start : start + 500]})
-                for pk, code in links.values_list(f"{source}_id", f"{target}__{registry[column.ref].key.attr}"):
+                links = relation.through.objects.filter(
+                    **{f"{source}_id__in": pks[start : start + 500]}
+                )
+                for pk, code in links.values_list(
+                    f"{source}_id", f"{target}__{registry[column.ref].key.attr}"
+                ):
                     by_pk[pk].values[column.field].append(code)
             for stored in found.values():
                 stored.values[column.field].sort()

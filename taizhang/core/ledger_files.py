@@ -9,7 +9,9 @@ from .spreadsheet import FileProblem, SheetWriter, find_table, normalize_header,
 TEMPLATE_ROWS = 2000  # rows of the template that carry drop-down validation
 
 
-def ledger_import(*, ledger: Ledger, actor, content: bytes, filename: str, dry_run=False) -> Outcome:
+def ledger_import(
+    *, ledger: Ledger, actor, content: bytes, filename: str, dry_run=False
+) -> Outcome:
     """Read a clerk's file and write it all or nothing. FileProblem if it cannot be read."""
     if len(content) > settings.MAX_UPLOAD_BYTES:
         limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -63,7 +65,10 @@ def write_template(*, ledger: Ledger, target, choices_for_refs: dict[str, list[s
             lists.write_string(offset, list_col, option)
         source = f"=选项!${_col_letter(list_col)}$2:${_col_letter(list_col)}${len(options) + 1}"
         sheet.data_validation(
-            1, index, TEMPLATE_ROWS, index,
+            1,
+            index,
+            TEMPLATE_ROWS,
+            index,
             {
                 "validate": "list",
                 "source": source,

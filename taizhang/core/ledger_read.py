@@ -45,18 +45,30 @@ def sort_lookup(column: Column) -> str:
 
 
 def ledger_search(
-    ledger: Ledger, user, *, q: str = "", org: str = "", filters: dict | None = None,
-    sort: str = "", archived: bool = False,
+    ledger: Ledger,
+    user,
+    *,
+    q: str = "",
+    org: str = "",
+    filters: dict | None = None,
+    sort: str = "",
+    archived: bool = False,
 ) -> QuerySet:
     queryset = ledger_rows(ledger, user, archived=archived)
     if org and ledger.scope_path is not None:
         from taizhang.orgs.models import Organization
 
         path = (
-            scope_for(user).filter(Organization.objects.filter(code=org), "path")
-            .values_list("path", flat=True).first()
+            scope_for(user)
+            .filter(Organization.objects.filter(code=org), "path")
+            .values_list("path", flat=True)
+            .first()
         )
-        queryset = queryset.filter(**{f"{ledger.scope_path}__startswith": path}) if path else queryset.none()
+        queryset = (
+            queryset.filter(**{f"{ledger.scope_path}__startswith": path})
+            if path
+            else queryset.none()
+        )
     if q := q.strip():
         query = Q()
         for lookup in ledger.search_fields:

@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from taizhang.accounts.selectors import Scope, scope_for
@@ -80,15 +79,23 @@ def _root(scope: Scope):
 
 
 def ledger_write(
-    *, ledger: Ledger, actor, rows: list[tuple[int | None, dict]], mode: str = "upsert",
-    dry_run: bool = False, action_note: str = "",
+    *,
+    ledger: Ledger,
+    actor,
+    rows: list[tuple[int | None, dict]],
+    mode: str = "upsert",
+    dry_run: bool = False,
+    action_note: str = "",
 ) -> Outcome:
     """Create or update rows. `rows` holds (row number, {field: raw value}); a field absent
     from a row keeps its stored value. `mode` is upsert, create or update."""
     scope = scope_for(actor)
     root = _root(scope)
     ctx = WriteContext(
-        ledger=ledger, actor=actor, scope=scope, root_id=root.id if root else None,
+        ledger=ledger,
+        actor=actor,
+        scope=scope,
+        root_id=root.id if root else None,
         district=root.code if root else "",
     )
     outcome = Outcome()
@@ -100,7 +107,7 @@ def ledger_write(
     ctx.rows = merged
     _check_scope(ledger, merged, ctx, outcome)
     if not outcome.problems:
-        for index, (number, row) in enumerate(merged):
+        for number, row in merged:
             for field_name, message in ledger.check_row(row, ctx):
                 _add(outcome, ledger, number, field_name, row.get(field_name), message)
         for index, field_name, message in ledger.check_batch(merged, ctx):
@@ -135,7 +142,9 @@ def _parse_rows(ledger: Ledger, rows, outcome: Outcome) -> list[tuple[int | None
                 value = column.parse(raw[column.field])
             except CellError as error:
                 outcome.problems.append(
-                    Problem(number, column.header, column.field, _shown(raw[column.field]), str(error))
+                    Problem(
+                        number, column.header, column.field, _shown(raw[column.field]), str(error)
+                    )
                 )
                 continue
             if column.is_empty(value) and column.default is not None and column.kind != "bool":
@@ -157,7 +166,9 @@ def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: O
         if not value:
             already = any(p.row == number and p.field == key.field for p in outcome.problems)
             if not already:
-                outcome.problems.append(Problem(number, key.header, key.field, "", "必填，不能为空"))
+                outcome.problems.append(
+                    Problem(number, key.header, key.field, "", "必填，不能为空")
+                )
             continue
         if value in first_seen:
             where = f"第{first_seen[value]}行" if first_seen[value] else "前面"
@@ -172,9 +183,13 @@ def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: O
         if not value:
             continue
         if mode == "create" and value in ctx.existing:
-            outcome.problems.append(Problem(number, key.header, key.field, value, f"“{value}”已存在"))
+            outcome.problems.append(
+                Problem(number, key.header, key.field, value, f"“{value}”已存在")
+            )
         if mode == "update" and value not in ctx.existing:
-            outcome.problems.append(Problem(number, key.header, key.field, value, f"“{value}”不存在"))
+            outcome.problems.append(
+                Problem(number, key.header, key.field, value, f"“{value}”不存在")
+            )
 
 
 def _check_required(ledger: Ledger, merged, outcome: Outcome):
@@ -182,7 +197,9 @@ def _check_required(ledger: Ledger, merged, outcome: Outcome):
     for number, row in merged:
         for column in ledger.required[1:]:
             if column.is_empty(row.get(column.field)) and (number, column.field) not in blamed:
-                outcome.problems.append(Problem(number, column.header, column.field, "", "必填，不能为空"))
+                outcome.problems.append(
+                    Problem(number, column.header, column.field, "", "必填，不能为空")
+                )
 
 
 def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outcome):
@@ -191,7 +208,9 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
     for _, row in parsed:
         for column in ref_columns:
             value = row.get(column.field)
-            wanted[column.ref].update(value if isinstance(value, list) else [value] if value else [])
+            wanted[column.ref].update(
+                value if isinstance(value, list) else [value] if value else []
+            )
     for name, codes in wanted.items():
         target = registry[name]
         found: dict[str, int] = {}
@@ -199,8 +218,9 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
         for start in range(0, len(codes), CHUNK):
             chunk = codes[start : start + CHUNK]
             found.update(
-                target.model.objects.filter(archived_at=None, **{f"{target.key.attr}__in": chunk})
-                .values_list(target.key.attr, "id")
+                target.model.objects.filter(
+                    archived_at=None, **{f"{target.key.attr}__in": chunk}
+                ).values_list(target.key.attr, "id")
             )
         ctx.ids[name] = found
     batch_keys = {row.get(ledger.key.field) for _, row in parsed}
@@ -249,7 +269,13 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
             key = ledger.key
             for number, row in merged:
                 outcome.problems.append(
-                    Problem(number, key.header, key.field, row.get(key.field, ""), "您没有修改此台账的权限")
+                    Problem(
+                        number,
+                        key.header,
+                        key.field,
+                        row.get(key.field, ""),
+                        "您没有修改此台账的权限",
+                    )
                 )
         return
     org_ids = {ledger.scope_org_id(row, ctx) or ctx.root_id for _, row in merged}
@@ -264,8 +290,13 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
             column = ledger.scope_column()
             value = row.get(column.field) or ""
             outcome.problems.append(
-                Problem(number, column.header, column.field, column.display(value),
-                        f"“{column.display(value)}”不在您的管理范围内")
+                Problem(
+                    number,
+                    column.header,
+                    column.field,
+                    column.display(value),
+                    f"“{column.display(value)}”不在您的管理范围内",
+                )
             )
 
 
@@ -341,14 +372,25 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> list:
     ledger.after_write(list(by_key.values()), ctx)
     batch = new_batch()
     audit_insert(
-        actor=ctx.actor, action=AuditEntry.Action.CREATE, ledger=ledger.name, batch=batch,
-        changes=[(row[ledger.key.field], None, _jsonable(ledger, row)) for s, _, row in changes if s is None],
+        actor=ctx.actor,
+        action=AuditEntry.Action.CREATE,
+        ledger=ledger.name,
+        batch=batch,
+        changes=[
+            (row[ledger.key.field], None, _jsonable(ledger, row))
+            for s, _, row in changes
+            if s is None
+        ],
     )
     audit_insert(
-        actor=ctx.actor, action=AuditEntry.Action.UPDATE, ledger=ledger.name, batch=batch,
+        actor=ctx.actor,
+        action=AuditEntry.Action.UPDATE,
+        ledger=ledger.name,
+        batch=batch,
         changes=[
             (row[ledger.key.field], _jsonable(ledger, before), _jsonable(ledger, row))
-            for s, before, row in changes if s is not None
+            for s, before, row in changes
+            if s is not None
         ],
     )
     return list(by_key.values())
@@ -361,7 +403,7 @@ def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):
         source = relation.field.m2m_field_name() + "_id"
         target = relation.field.m2m_reverse_field_name() + "_id"
         touched, links = [], []
-        for obj, before, row in changes:
+        for _, before, row in changes:
             if before is not None and before.get(column.field) == row.get(column.field):
                 continue
             pk = by_key[row[ledger.key.field]].pk

@@ -37,8 +37,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="操作人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
     )
     actor_name = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=16, choices=Action.choices)

@@ -11,9 +11,14 @@ from taizhang.stats.views import figure_cards
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {
-        "groups": figure_cards(request.user), "roles": user_roles_display(request.user),
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "groups": figure_cards(request.user),
+            "roles": user_roles_display(request.user),
+        },
+    )
 
 
 @login_required
@@ -27,21 +32,41 @@ def dispatch(request):
 @login_required
 def system(request):
     ledgers = [lg for lg in registry.values() if can_read(lg, request.user)]
-    return render(request, "core/system.html", {
-        "roles": user_roles_display(request.user), "ledgers": ledgers,
-    })
+    return render(
+        request,
+        "core/system.html",
+        {
+            "roles": user_roles_display(request.user),
+            "ledgers": ledgers,
+        },
+    )
 
 
 def forbidden(request, exception=None):
-    return render(request, "core/error.html", {"title": "无权访问", "message": _message(exception, "您没有执行此操作的权限。")}, status=403)
+    return render(
+        request,
+        "core/error.html",
+        {"title": "无权访问", "message": _message(exception, "您没有执行此操作的权限。")},
+        status=403,
+    )
 
 
 def not_found(request, exception=None):
-    return render(request, "core/error.html", {"title": "未找到", "message": _message(exception, "页面或记录不存在。")}, status=404)
+    return render(
+        request,
+        "core/error.html",
+        {"title": "未找到", "message": _message(exception, "页面或记录不存在。")},
+        status=404,
+    )
 
 
 def server_error(request):
-    return render(request, "core/error.html", {"title": "系统错误", "message": "服务器处理出错，已记录，请稍后再试。"}, status=500)
+    return render(
+        request,
+        "core/error.html",
+        {"title": "系统错误", "message": "服务器处理出错，已记录，请稍后再试。"},
+        status=500,
+    )
 
 
 def _message(exception, default: str) -> str:

@@ -57,8 +57,10 @@ def _search_params(request, ledger: Ledger) -> dict:
         if request.GET.get(f"f_{c.field}")
     }
     return {
-        "q": request.GET.get("q", ""), "org": request.GET.get("org", ""),
-        "filters": filters, "sort": request.GET.get("sort", ""),
+        "q": request.GET.get("q", ""),
+        "org": request.GET.get("org", ""),
+        "filters": filters,
+        "sort": request.GET.get("sort", ""),
         "archived": request.GET.get("archived") == "1",
     }
 
@@ -78,11 +80,18 @@ def ledger_list(request, name):
         rows.append((obj, [c.display(values[c.field]) for c in columns]))
     query = {k: v for k, v in request.GET.items() if k != "page"}
     context = {
-        "ledger": ledger, "page": page, "rows": rows, "columns": columns, "params": params,
-        "writable": can_write(ledger, request.user), "query": urlencode(query),
+        "ledger": ledger,
+        "page": page,
+        "rows": rows,
+        "columns": columns,
+        "params": params,
+        "writable": can_write(ledger, request.user),
+        "query": urlencode(query),
         "sort_query": urlencode({k: v for k, v in query.items() if k != "sort"}),
     }
-    template = "core/_ledger_table.html" if request.headers.get("HX-Request") else "core/ledger_list.html"
+    template = (
+        "core/_ledger_table.html" if request.headers.get("HX-Request") else "core/ledger_list.html"
+    )
     return render(request, template, context)
 
 
@@ -92,12 +101,19 @@ def ledger_detail(request, name, key):
     obj = ledger_row(ledger, request.user, key, archived=None)
     values = ledger.values(obj)
     headers = {c.field: c.header for c in ledger.columns}
-    return render(request, "core/ledger_detail.html", {
-        "ledger": ledger, "obj": obj, "key": key,
-        "fields": [(c, c.display(values[c.field])) for c in ledger.columns],
-        "history": audit_history(ledger=ledger.name, key=key), "headers": headers,
-        "writable": can_write(ledger, request.user),
-    })
+    return render(
+        request,
+        "core/ledger_detail.html",
+        {
+            "ledger": ledger,
+            "obj": obj,
+            "key": key,
+            "fields": [(c, c.display(values[c.field])) for c in ledger.columns],
+            "history": audit_history(ledger=ledger.name, key=key),
+            "headers": headers,
+            "writable": can_write(ledger, request.user),
+        },
+    )
 
 
 @login_required
@@ -111,7 +127,9 @@ def ledger_edit(request, name, key=None):
         if obj is not None:
             raw[ledger.key.field] = key
         outcome = ledger_write(
-            ledger=ledger, actor=request.user, rows=[(None, raw)],
+            ledger=ledger,
+            actor=request.user,
+            rows=[(None, raw)],
             mode="update" if obj else "create",
         )
         if outcome.ok:
@@ -119,11 +137,17 @@ def ledger_edit(request, name, key=None):
             return redirect("ledger-detail", name, ledger.key.parse(raw[ledger.key.field]))
         errors = {p.field: p.message for p in outcome.problems}
         values = {**values, **raw}
-    return render(request, "core/ledger_form.html", {
-        "ledger": ledger, "obj": obj, "key": key,
-        "fields": form_fields(ledger, values, errors),
-        "errors": errors,
-    })
+    return render(
+        request,
+        "core/ledger_form.html",
+        {
+            "ledger": ledger,
+            "obj": obj,
+            "key": key,
+            "fields": form_fields(ledger, values, errors),
+            "errors": errors,
+        },
+    )
 
 
 @require_POST
@@ -147,7 +171,9 @@ def ledger_export_view(request, name):
     write_export(ledger=ledger, rows=rows, target=buffer)
     buffer.seek(0)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(buffer, as_attachment=True, filename=f"{ledger.title}台账-{stamp}.xlsx", content_type=XLSX)
+    return FileResponse(
+        buffer, as_attachment=True, filename=f"{ledger.title}台账-{stamp}.xlsx", content_type=XLSX
+    )
 
 
 @login_required
@@ -160,7 +186,9 @@ def ledger_template_view(request, name):
     buffer = io.BytesIO()
     write_template(ledger=ledger, target=buffer, choices_for_refs=org_codes_in_scope(request.user))
     buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"{ledger.title}模板.xlsx", content_type=XLSX)
+    return FileResponse(
+        buffer, as_attachment=True, filename=f"{ledger.title}模板.xlsx", content_type=XLSX
+    )
 
 
 def _upload_path(token: str):
@@ -185,7 +213,11 @@ def ledger_import_view(request, name):
                 )
             content = upload.read()
             outcome = ledger_import(
-                ledger=ledger, actor=request.user, content=content, filename=upload.name, dry_run=True
+                ledger=ledger,
+                actor=request.user,
+                content=content,
+                filename=upload.name,
+                dry_run=True,
             )
         except FileProblem as problem:
             context["file_problem"] = str(problem)
@@ -194,8 +226,13 @@ def ledger_import_view(request, name):
         settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
         _upload_path(token).write_bytes(content)
         request.session[f"import-{token}"] = upload.name
-        context.update(outcome=outcome, token=token, filename=upload.name,
-                       preview_created=outcome.created[:20], preview_updated=outcome.updated[:20])
+        context.update(
+            outcome=outcome,
+            token=token,
+            filename=upload.name,
+            preview_created=outcome.created[:20],
+            preview_updated=outcome.updated[:20],
+        )
     return render(request, "core/ledger_import.html", context)
 
 
@@ -217,14 +254,19 @@ def ledger_import_commit(request, name):
         buffer = io.BytesIO()
         write_errors(ledger=ledger, problems=outcome.problems, target=buffer)
         buffer.seek(0)
-        return FileResponse(buffer, as_attachment=True, filename=f"{ledger.title}导入错误.xlsx", content_type=XLSX)
+        return FileResponse(
+            buffer, as_attachment=True, filename=f"{ledger.title}导入错误.xlsx", content_type=XLSX
+        )
     request.session.pop(f"import-{token}")
     path.unlink()
     outcome = ledger_import(ledger=ledger, actor=request.user, content=content, filename=filename)
     if outcome.ok:
         messages.success(
-            request, f"导入完成：新增 {len(outcome.created)} 条，更新 {len(outcome.updated)} 条，"
-            f"未变 {outcome.unchanged} 条。"
+            request,
+            f"导入完成：新增 {len(outcome.created)} 条，更新 {len(outcome.updated)} 条，"
+            f"未变 {outcome.unchanged} 条。",
         )
         return redirect("ledger-list", name)
-    return render(request, "core/ledger_import.html", {"ledger": ledger, "outcome": outcome}, status=400)
+    return render(
+        request, "core/ledger_import.html", {"ledger": ledger, "outcome": outcome}, status=400
+    )

@@ -37,7 +37,14 @@ COMMITTEES = [
 ]
 FOUR_TEAMS = ["区委常委", "区人大常委会领导", "区政府领导", "区政协领导"]
 WORK_GROUPS = ["综合协调组", "学习培训组", "调查研究组", "检视整改组", "宣传报道组", "督导指导组"]
-ENTERPRISE_KINDS = ["规上工业", "限上批零住餐", "资质内建筑业", "房地产开发经营", "规上服务业", "其他"]
+ENTERPRISE_KINDS = [
+    "规上工业",
+    "限上批零住餐",
+    "资质内建筑业",
+    "房地产开发经营",
+    "规上服务业",
+    "其他",
+]
 ENTERPRISE_WORDS = "鑫盛华泰宏达恒通源昌隆兴旺佳和瑞丰洪城赣江豫章青山湖昌南天虹绿洲"
 ENTERPRISE_TRADES = ["科技", "实业", "建设", "贸易", "置业", "食品", "医药", "物流", "电子", "餐饮"]
 
@@ -72,21 +79,44 @@ def org_rows(scale: Scale):
     branches = []
     for i, (name, kind, area, generals, per_general, direct) in enumerate(scale.committees, 1):
         committee = f"QSH-{i:02d}"
-        rows.append({"code": committee, "name": name, "parent": "QSH", "kind": kind, "category": area})
+        rows.append(
+            {"code": committee, "name": name, "parent": "QSH", "kind": kind, "category": area}
+        )
         stem = name.removesuffix(kind)
         for g in range(1, generals + 1):
             general = f"{committee}-Z{g:02d}"
-            rows.append({"code": general, "name": f"{stem}第{g}党总支", "parent": committee,
-                         "kind": "党总支", "category": area})
+            rows.append(
+                {
+                    "code": general,
+                    "name": f"{stem}第{g}党总支",
+                    "parent": committee,
+                    "kind": "党总支",
+                    "category": area,
+                }
+            )
             for b in range(1, per_general + 1):
                 code = f"{general}-{b:02d}"
-                rows.append({"code": code, "name": f"{stem}第{g}党总支第{b}党支部", "parent": general,
-                             "kind": "党支部", "category": area})
+                rows.append(
+                    {
+                        "code": code,
+                        "name": f"{stem}第{g}党总支第{b}党支部",
+                        "parent": general,
+                        "kind": "党支部",
+                        "category": area,
+                    }
+                )
                 branches.append((code, area))
         for d in range(1, direct + 1):
             code = f"{committee}-D{d:02d}"
-            rows.append({"code": code, "name": f"{stem}直属第{d}党支部", "parent": committee,
-                         "kind": "党支部", "category": area})
+            rows.append(
+                {
+                    "code": code,
+                    "name": f"{stem}直属第{d}党支部",
+                    "parent": committee,
+                    "kind": "党支部",
+                    "category": area,
+                }
+            )
             branches.append((code, area))
     return rows, branches
 
@@ -106,44 +136,97 @@ def _kinds(rng: random.Random, area: str) -> str:
 
 
 def people_rows(scale: Scale, branches, rng: random.Random):
-    committees = sorted({code.rsplit("-", 2)[0] if "-Z" in code else code.rsplit("-", 1)[0] for code, _ in branches})
+    committees = sorted(
+        {code.rsplit("-", 2)[0] if "-Z" in code else code.rsplit("-", 1)[0] for code, _ in branches}
+    )
     organ_branches = [code for code, area in branches if area == "机关"] or [c for c, _ in branches]
     rows = []
     for n in range(1, scale.leaders + 1):
         title = FOUR_TEAMS[(n - 1) % 4] if n <= scale.four_teams else "县处级领导干部"
         liaison = rng.sample([c for c, _ in branches], 2) + [rng.choice(committees)]
-        rows.append({"code": f"L{n:04d}", "name": _name(rng), "org": "QSH", "title": title,
-                     "mobile": _mobile(rng), "is_leader": True, "is_member": True,
-                     "liaison_orgs": sorted(liaison)})
+        rows.append(
+            {
+                "code": f"L{n:04d}",
+                "name": _name(rng),
+                "org": "QSH",
+                "title": title,
+                "mobile": _mobile(rng),
+                "is_leader": True,
+                "is_member": True,
+                "liaison_orgs": sorted(liaison),
+            }
+        )
     for n in range(1, scale.cadres + 1):
-        rows.append({"code": f"C{n:05d}", "name": _name(rng), "org": organ_branches[n % len(organ_branches)],
-                     "title": "包联干部", "mobile": _mobile(rng), "is_leader": False, "is_member": True})
+        rows.append(
+            {
+                "code": f"C{n:05d}",
+                "name": _name(rng),
+                "org": organ_branches[n % len(organ_branches)],
+                "title": "包联干部",
+                "mobile": _mobile(rng),
+                "is_leader": False,
+                "is_member": True,
+            }
+        )
     for n in range(1, scale.members - scale.cadres - scale.leaders + 1):
         code, area = branches[n % len(branches)]
-        title = "支部书记" if n <= len(branches) else ("支部委员" if n <= 3 * len(branches) else "党员")
-        rows.append({"code": f"M{n:06d}", "name": _name(rng), "org": code, "title": title,
-                     "mobile": _mobile(rng) if rng.random() < 0.9 else "", "is_leader": False,
-                     "is_member": True, "kinds": _kinds(rng, area)})
+        title = (
+            "支部书记" if n <= len(branches) else ("支部委员" if n <= 3 * len(branches) else "党员")
+        )
+        rows.append(
+            {
+                "code": f"M{n:06d}",
+                "name": _name(rng),
+                "org": code,
+                "title": title,
+                "mobile": _mobile(rng) if rng.random() < 0.9 else "",
+                "is_leader": False,
+                "is_member": True,
+                "kinds": _kinds(rng, area),
+            }
+        )
     return rows
 
 
 def enterprise_rows(scale: Scale, rng: random.Random):
-    towns = [f"QSH-{i:02d}" for i, c in enumerate(scale.committees, 1) if c[2] in ("农村", "社区", "非公企业")] or ["QSH"]
+    towns = [
+        f"QSH-{i:02d}"
+        for i, c in enumerate(scale.committees, 1)
+        if c[2] in ("农村", "社区", "非公企业")
+    ] or ["QSH"]
     rows, seen = [], set()
     for n in range(scale.cadres * scale.enterprises_per_cadre):
         code = _credit_code(rng, n)
         while code in seen:
             code = _credit_code(rng, n)
         seen.add(code)
-        name = "南昌" + "".join(rng.sample(ENTERPRISE_WORDS, 2)) + rng.choice(ENTERPRISE_TRADES) + "有限公司"
-        rows.append({"credit_code": code, "name": name, "kind": rng.choice(ENTERPRISE_KINDS),
-                     "local_org": towns[n % len(towns)], "cadres": [f"C{n // scale.enterprises_per_cadre + 1:05d}"]})
+        name = (
+            "南昌"
+            + "".join(rng.sample(ENTERPRISE_WORDS, 2))
+            + rng.choice(ENTERPRISE_TRADES)
+            + "有限公司"
+        )
+        rows.append(
+            {
+                "credit_code": code,
+                "name": name,
+                "kind": rng.choice(ENTERPRISE_KINDS),
+                "local_org": towns[n % len(towns)],
+                "cadres": [f"C{n // scale.enterprises_per_cadre + 1:05d}"],
+            }
+        )
     return rows
 
 
 def work_group_rows(scale: Scale, rng: random.Random):
-    rows = [{"code": "WG-SJBZ", "name": "四套班子领导", "leader": "L0001",
-             "members": [f"L{n:04d}" for n in range(1, scale.four_teams + 1)]}]
+    rows = [
+        {
+            "code": "WG-SJBZ",
+            "name": "四套班子领导",
+            "leader": "L0001",
+            "members": [f"L{n:04d}" for n in range(1, scale.four_teams + 1)],
+        }
+    ]
     for i, name in enumerate(WORK_GROUPS, 1):
         leader = f"L{scale.four_teams + i:04d}"
         members = sorted({f"C{rng.randrange(1, scale.cadres + 1):05d}" for _ in range(6)})
@@ -166,6 +249,8 @@ def build_base(*, seed: int = 2023, scale: Scale | None = None) -> dict[str, obj
     for name, rows in steps:
         outcome = ledger_write(ledger=registry[name], actor=None, rows=[(None, r) for r in rows])
         if not outcome.ok:
-            raise RuntimeError(f"演示数据有误（{name}）：" + "；".join(p.line() for p in outcome.problems[:5]))
+            raise RuntimeError(
+                f"演示数据有误（{name}）：" + "；".join(p.line() for p in outcome.problems[:5])
+            )
         outcomes[name] = outcome
     return outcomes

@@ -6,10 +6,28 @@ from django.db.models.functions import Concat, Substr
 from taizhang.core.ledger import ALL_READERS, Column, Ledger, register
 from taizhang.core.pinyin import initials
 
-from .models import Category, Enterprise, EnterpriseKind, Organization, OrgKind, Person, PersonKind, WorkGroup
+from .models import (
+    Category,
+    Enterprise,
+    EnterpriseKind,
+    Organization,
+    OrgKind,
+    Person,
+    PersonKind,
+    WorkGroup,
+)
 from .validators import credit_code, mobile_number
 
-DEFAULT_CATEGORIES = ["机关", "事业单位", "国有企业", "非公企业", "社会组织", "农村", "社区", "学校"]
+DEFAULT_CATEGORIES = [
+    "机关",
+    "事业单位",
+    "国有企业",
+    "非公企业",
+    "社会组织",
+    "农村",
+    "社区",
+    "学校",
+]
 
 
 @register
@@ -90,7 +108,9 @@ class OrgLedger(Ledger):
             seen, cursor = {code}, parent
             while cursor is not None:
                 if cursor in seen:
-                    problems.append((index, "parent", f"“{parent}”是本组织或其下级，组织树不能成环"))
+                    problems.append(
+                        (index, "parent", f"“{parent}”是本组织或其下级，组织树不能成环")
+                    )
                     break
                 seen.add(cursor)
                 cursor = parent_of.get(cursor)
@@ -100,8 +120,9 @@ class OrgLedger(Ledger):
         """Give new organizations their path, and carry moved subtrees along."""
         by_id = {o.pk: o for o in objs}
         paths = dict(
-            Organization.objects.filter(id__in={o.parent_id for o in objs} - set(by_id))
-            .values_list("id", "path")
+            Organization.objects.filter(
+                id__in={o.parent_id for o in objs} - set(by_id)
+            ).values_list("id", "path")
         )
 
         def expected(org) -> str:
@@ -144,7 +165,13 @@ class PeopleLedger(Ledger):
         Column("县处级领导", "is_leader", "bool", default=False),
         Column("党员", "is_member", "bool", default=True),
         Column("人员类别", "kinds", "choices", choices=PersonKind.values),
-        Column("联系点组织编码", "liaison_orgs", "refs", ref="orgs", help="县处级领导的联系点，可填多个"),
+        Column(
+            "联系点组织编码",
+            "liaison_orgs",
+            "refs",
+            ref="orgs",
+            help="县处级领导的联系点，可填多个",
+        ),
     ]
     search_fields = ("code", "name", "name_initials", "mobile")
     list_fields = ("code", "name", "org", "title", "mobile", "is_leader", "is_member", "kinds")
@@ -181,7 +208,9 @@ class WorkGroupLedger(Ledger):
         leader_orgs = ctx.cache.get("leader_orgs")
         if leader_orgs is None:
             ids = ctx.ids.get("people", {})
-            leader_orgs = dict(Person.objects.filter(id__in=ids.values()).values_list("code", "org_id"))
+            leader_orgs = dict(
+                Person.objects.filter(id__in=ids.values()).values_list("code", "org_id")
+            )
             ctx.cache["leader_orgs"] = leader_orgs
         return leader_orgs.get(row.get("leader"))
 

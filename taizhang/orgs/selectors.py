@@ -27,7 +27,7 @@ def org_pick(user, *, q: str = "", parent: str = "", limit: int = 30) -> list[Or
         queryset = queryset.filter(parent__code=parent)
     else:
         queryset = queryset.filter(path__in=scope_for(user).paths)
-    return list(queryset.order_by("path")[:limit])
+    return list(queryset.order_by("depth", "code")[:limit])
 
 
 def org_children_counts(orgs: list[Organization]) -> dict[int, int]:
@@ -35,7 +35,8 @@ def org_children_counts(orgs: list[Organization]) -> dict[int, int]:
 
     rows = (
         Organization.objects.filter(parent__in=orgs, archived_at=None)
-        .values("parent_id").annotate(n=Count("id"))
+        .values("parent_id")
+        .annotate(n=Count("id"))
     )
     return {r["parent_id"]: r["n"] for r in rows}
 

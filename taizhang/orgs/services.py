@@ -18,6 +18,8 @@ def categories_ensure_defaults(*, actor=None) -> Outcome | None:
 def org_move(*, actor, code: str, new_parent: str) -> Outcome:
     """Move an organization (and its whole subtree) under another parent."""
     return ledger_write(
-        ledger=registry["orgs"], actor=actor, rows=[(None, {"code": code, "parent": new_parent})],
+        ledger=registry["orgs"],
+        actor=actor,
+        rows=[(None, {"code": code, "parent": new_parent})],
         mode="update",
     )

@@ -44,6 +44,8 @@ def figures(*, user=None, org: str = "", date_from=None, date_to=None) -> dict[s
     """{"orgs": {"organizations": 1234, …}, …}. `user` None means the whole database."""
     result: dict[str, dict[str, int]] = {}
     for figure in FIGURES:
-        count = figure_rows(figure, user=user, org=org, date_from=date_from, date_to=date_to).count()
+        count = figure_rows(
+            figure, user=user, org=org, date_from=date_from, date_to=date_to
+        ).count()
         result.setdefault(figure.group, {})[figure.key] = count
     return result

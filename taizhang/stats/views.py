@@ -22,9 +22,13 @@ def figure_cards(user, org: str = "") -> list[dict]:
         query = {f"f_{k}": v for k, v in figure.filters.items()}
         if org:
             query["org"] = org
-        link = reverse("ledger-list", args=[figure.ledger]) + ("?" + urlencode(query) if query else "")
+        link = reverse("ledger-list", args=[figure.ledger]) + (
+            "?" + urlencode(query) if query else ""
+        )
         group = groups.setdefault(figure.group, {"title": GROUP_TITLES[figure.group], "items": []})
-        group["items"].append({"label": figure.label, "value": values[figure.group][figure.key], "link": link})
+        group["items"].append(
+            {"label": figure.label, "value": values[figure.group][figure.key], "link": link}
+        )
     return list(groups.values())
 
 

@@ -19,12 +19,16 @@ def test_org_admin_imports_people_through_the_page(page, live_server, users, tmp
     assert page.locator("table.table-ledger").inner_text().count("QSH-A") >= 2
 
     file = tmp_path / "人员.xlsx"
-    file.write_bytes(xlsx_bytes([
-        ["湖坊镇党委人员台账"],
-        ["人员编号*", "姓名*", "所在组织编码*", "手机号码", "人员类别"],
-        ["P-UI1", "孙小圣", "QSH-A-1", "13600136000", "青年"],
-        ["P-UI2", "朱小能", "QSH-A-2", "", "流动党员"],
-    ]))
+    file.write_bytes(
+        xlsx_bytes(
+            [
+                ["湖坊镇党委人员台账"],
+                ["人员编号*", "姓名*", "所在组织编码*", "手机号码", "人员类别"],
+                ["P-UI1", "孙小圣", "QSH-A-1", "13600136000", "青年"],
+                ["P-UI2", "朱小能", "QSH-A-2", "", "流动党员"],
+            ]
+        )
+    )
     page.click("a:text-is('导入')")
     page.set_input_files("#id_file", str(file))
     page.click("text=上传并预览")
@@ -49,11 +53,15 @@ def test_org_admin_imports_people_through_the_page(page, live_server, users, tmp
 def test_import_with_errors_shows_rows_and_writes_nothing(page, live_server, users, tmp_path):
     log_in(page, live_server, "allowed", PASSWORD)
     file = tmp_path / "bad.xlsx"
-    file.write_bytes(xlsx_bytes([
-        ["人员编号", "姓名", "所在组织编码", "手机号码"],
-        ["P-E1", "甲", "QSH-A-1", "1380013800"],
-        ["P-E2", "乙", "QSH-B-1", ""],
-    ]))
+    file.write_bytes(
+        xlsx_bytes(
+            [
+                ["人员编号", "姓名", "所在组织编码", "手机号码"],
+                ["P-E1", "甲", "QSH-A-1", "1380013800"],
+                ["P-E2", "乙", "QSH-B-1", ""],
+            ]
+        )
+    )
     page.goto(f"{live_server.url}/ledgers/people/import/")
     page.set_input_files("#id_file", str(file))
     page.click("text=上传并预览")
@@ -64,7 +72,9 @@ def test_import_with_errors_shows_rows_and_writes_nothing(page, live_server, use
 
 
 def test_phone_layout_collapses_the_navigation(browser, live_server, users):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = context.new_page()
     log_in(page, live_server, "allowed", PASSWORD)
     assert not page.locator("#nav").is_visible()

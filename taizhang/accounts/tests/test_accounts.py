@@ -28,24 +28,32 @@ def test_account_locks_after_repeated_failures(client, users, settings):
     response = login(client, "allowed", PASSWORD)
     assert "账号已锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES + 1)):
+    with time_machine.travel(
+        dt.datetime.now(dt.UTC) + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES + 1)
+    ):
         assert login(client, "allowed", PASSWORD).status_code == 302
 
 
 @pytest.mark.parametrize("password", ["abcdefgh", "12345678", "abc123"])
 def test_weak_passwords_are_refused_in_chinese(district, password):
     with pytest.raises(ValidationError) as error:
-        user_create(actor=None, username="weak", password=password, role="office", org=district.orgs["QSH"])
+        user_create(
+            actor=None, username="weak", password=password, role="office", org=district.orgs["QSH"]
+        )
     assert any(("字母和数字" in m) or ("8" in m) for m in error.value.messages)
 
 
 def test_password_change_page(client, users):
     client.force_login(users.allowed)
-    response = client.post(reverse("password-change"), {
-        "old_password": PASSWORD, "new_password1": "onlyletters", "new_password2": "onlyletters"})
+    response = client.post(
+        reverse("password-change"),
+        {"old_password": PASSWORD, "new_password1": "onlyletters", "new_password2": "onlyletters"},
+    )
     assert "字母和数字" in response.content.decode()
-    response = client.post(reverse("password-change"), {
-        "old_password": PASSWORD, "new_password1": "Newpass2024", "new_password2": "Newpass2024"})
+    response = client.post(
+        reverse("password-change"),
+        {"old_password": PASSWORD, "new_password1": "Newpass2024", "new_password2": "Newpass2024"},
+    )
     assert response.status_code == 302
     users.allowed.refresh_from_db()
     assert users.allowed.check_password("Newpass2024")

@@ -14,9 +14,15 @@ def test_lists_show_only_the_granted_subtree(client_for, users):
     assert "张三" in page and "王小明" in page and "李四" not in page
 
 
-@pytest.mark.parametrize("path", [
-    "/ledgers/people/P-B1/", "/ledgers/people/P-B1/edit/", "/ledgers/orgs/QSH-B/", "/ledgers/orgs/QSH-B-1/edit/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ledgers/people/P-B1/",
+        "/ledgers/people/P-B1/edit/",
+        "/ledgers/orgs/QSH-B/",
+        "/ledgers/orgs/QSH-B-1/edit/",
+    ],
+)
 def test_a_row_of_a_sibling_organization_is_404(client_for, users, path):
     assert client_for(users.allowed).get(path).status_code == 404
 
@@ -42,24 +48,45 @@ def test_member_may_not_open_ledgers_and_inspector_may_not_write(client_for, use
 
 
 def test_form_refuses_a_row_in_a_sibling_org_without_writing(client_for, users):
-    response = client_for(users.allowed).post(reverse("ledger-create", args=["people"]), {
-        "code": "P-NEW", "name": "越界", "org": "QSH-B-1", "is_leader": "否", "is_member": "是"})
+    response = client_for(users.allowed).post(
+        reverse("ledger-create", args=["people"]),
+        {"code": "P-NEW", "name": "越界", "org": "QSH-B-1", "is_leader": "否", "is_member": "是"},
+    )
     assert "不在您的管理范围内" in response.content.decode()
     assert not Person.objects.filter(code="P-NEW").exists()
 
 
 def test_form_creates_edits_and_shows_history(client_for, users):
     client = client_for(users.allowed)
-    response = client.post(reverse("ledger-create", args=["people"]), {
-        "code": "P-NEW", "name": "新同志", "org": "QSH-A-2", "mobile": "13912345678",
-        "is_leader": "否", "is_member": "是", "kinds": ["青年", "流动党员"]})
+    response = client.post(
+        reverse("ledger-create", args=["people"]),
+        {
+            "code": "P-NEW",
+            "name": "新同志",
+            "org": "QSH-A-2",
+            "mobile": "13912345678",
+            "is_leader": "否",
+            "is_member": "是",
+            "kinds": ["青年", "流动党员"],
+        },
+    )
     assert response.status_code == 302
     assert Person.objects.get(code="P-NEW").kinds == "流动党员、青年"
-    response = client.post(reverse("ledger-edit", args=["people", "P-NEW"]), {
-        "name": "新同志", "org": "QSH-A-2", "mobile": "123", "is_leader": "否", "is_member": "是"})
+    response = client.post(
+        reverse("ledger-edit", args=["people", "P-NEW"]),
+        {"name": "新同志", "org": "QSH-A-2", "mobile": "123", "is_leader": "否", "is_member": "是"},
+    )
     assert "不是 11 位手机号码" in response.content.decode()
-    client.post(reverse("ledger-edit", args=["people", "P-NEW"]), {
-        "name": "新同志", "org": "QSH-A-2", "title": "组织委员", "is_leader": "否", "is_member": "是"})
+    client.post(
+        reverse("ledger-edit", args=["people", "P-NEW"]),
+        {
+            "name": "新同志",
+            "org": "QSH-A-2",
+            "title": "组织委员",
+            "is_leader": "否",
+            "is_member": "是",
+        },
+    )
     detail = client.get(reverse("ledger-detail", args=["people", "P-NEW"])).content.decode()
     assert "组织委员" in detail and "修改" in detail and "allowed" in detail
 
@@ -69,7 +96,11 @@ def test_export_holds_only_rows_in_scope(client_for, users):
 
     response = client_for(users.allowed).get(reverse("ledger-export", args=["people"]))
     content = b"".join(response.streaming_content)
-    rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    rows = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert sorted(r[0] for r in rows[1:]) == ["P-A1", "P-A2"]
 
 
@@ -82,7 +113,10 @@ def test_web_import_previews_then_commits_and_refuses_big_files(client_for, user
     assert "将新增 <strong>1</strong> 条" in preview.content.decode()
     assert not Person.objects.filter(code="P-W1").exists()
     token = preview.context["token"]
-    assert client.post(reverse("ledger-import-commit", args=["people"]), {"token": token}).status_code == 302
+    assert (
+        client.post(reverse("ledger-import-commit", args=["people"]), {"token": token}).status_code
+        == 302
+    )
     assert Person.objects.get(code="P-W1").name == "网页导入"
     big = io.BytesIO(b"0" * (20 * 1024 * 1024))
     big.name = "big.xlsx"
@@ -94,9 +128,16 @@ def test_sibling_cannot_commit_someone_elses_import(client_for, users, client):
     content = xlsx_bytes([["人员编号", "姓名", "所在组织编码"], ["P-W2", "甲", "QSH-A-1"]])
     upload = io.BytesIO(content)
     upload.name = "people.xlsx"
-    token = client_for(users.allowed).post(reverse("ledger-import", args=["people"]), {"file": upload}).context["token"]
+    token = (
+        client_for(users.allowed)
+        .post(reverse("ledger-import", args=["people"]), {"file": upload})
+        .context["token"]
+    )
     client.force_login(users.sibling)
-    assert client.post(reverse("ledger-import-commit", args=["people"]), {"token": token}).status_code == 404
+    assert (
+        client.post(reverse("ledger-import-commit", args=["people"]), {"token": token}).status_code
+        == 404
+    )
     assert not Person.objects.filter(code="P-W2").exists()
 
 

@@ -22,13 +22,20 @@ def test_list_is_scoped_to_the_caller(bearer, users):
     body = bearer(users.allowed).get("/api/v1/people/").json()
     assert body["count"] == 2 and {i["code"] for i in body["items"]} == {"P-A1", "P-A2"}
     item = next(i for i in body["items"] if i["code"] == "P-A2")
-    assert item["kinds"] == "年老体弱、离退休" and item["is_member"] is True and item["org"] == "QSH-A-2"
+    assert (
+        item["kinds"] == "年老体弱、离退休"
+        and item["is_member"] is True
+        and item["org"] == "QSH-A-2"
+    )
 
 
 def test_sibling_row_is_404_for_every_verb(bearer, users):
     api = bearer(users.allowed)
     assert api.get("/api/v1/people/P-B1").status_code == 404
-    assert api.patch("/api/v1/people/P-B1", {"name": "x"}, content_type="application/json").status_code == 404
+    assert (
+        api.patch("/api/v1/people/P-B1", {"name": "x"}, content_type="application/json").status_code
+        == 404
+    )
     assert api.delete("/api/v1/people/P-B1").status_code == 404
     assert Person.objects.get(code="P-B1").name == "李四"
 
@@ -41,36 +48,58 @@ def test_unauthenticated_is_401_and_bad_token_too(client, users):
 
 def test_create_update_archive_with_audit(bearer, users):
     api = bearer(users.allowed)
-    created = api.post("/api/v1/people/", {"code": "P-API", "name": "接口", "org": "QSH-A-1",
-                                           "liaison_orgs": ["QSH-A-2"], "is_leader": False},
-                       content_type="application/json")
+    created = api.post(
+        "/api/v1/people/",
+        {
+            "code": "P-API",
+            "name": "接口",
+            "org": "QSH-A-1",
+            "liaison_orgs": ["QSH-A-2"],
+            "is_leader": False,
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     assert created.json()["liaison_orgs"] == ["QSH-A-2"]
-    updated = api.patch("/api/v1/people/P-API", {"title": "宣传委员"}, content_type="application/json")
+    updated = api.patch(
+        "/api/v1/people/P-API", {"title": "宣传委员"}, content_type="application/json"
+    )
     assert updated.json()["title"] == "宣传委员" and updated.json()["name"] == "接口"
     assert api.delete("/api/v1/people/P-API").json()["archived"] is True
     assert api.get("/api/v1/people/P-API").status_code == 404
-    actions = list(AuditEntry.objects.filter(object_key="P-API").order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_key="P-API")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["create", "update", "archive"]
 
 
 def test_bad_input_is_400_with_chinese_messages_and_nothing_written(bearer, users):
     response = bearer(users.allowed).post(
-        "/api/v1/people/", {"code": "P-BAD", "name": "", "org": "QSH-B-1", "mobile": "1380013800"},
-        content_type="application/json")
+        "/api/v1/people/",
+        {"code": "P-BAD", "name": "", "org": "QSH-B-1", "mobile": "1380013800"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     errors = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert errors["mobile"] == "“1380013800”不是 11 位手机号码"
     assert "必填" in errors["name"]
     assert not Person.objects.filter(code="P-BAD").exists()
-    duplicate = bearer(users.allowed).post("/api/v1/people/", {"code": "P-A1", "name": "重名", "org": "QSH-A-1"},
-                                           content_type="application/json")
+    duplicate = bearer(users.allowed).post(
+        "/api/v1/people/",
+        {"code": "P-A1", "name": "重名", "org": "QSH-A-1"},
+        content_type="application/json",
+    )
     assert duplicate.json()["errors"] == [{"field": "code", "message": "“P-A1”已存在"}]
 
 
 def test_roles_that_may_not_write_get_403(bearer, users):
-    response = bearer(users.inspector).post("/api/v1/people/", {"code": "P-I", "name": "甲", "org": "QSH"},
-                                            content_type="application/json")
+    response = bearer(users.inspector).post(
+        "/api/v1/people/",
+        {"code": "P-I", "name": "甲", "org": "QSH"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert bearer(users.member).get("/api/v1/people/").status_code == 403
 
@@ -79,14 +108,21 @@ def test_session_writes_need_csrf(users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users.allowed)
     assert client.get("/api/v1/people/").status_code == 200
-    response = client.post("/api/v1/people/", {"code": "P-C", "name": "甲", "org": "QSH-A-1"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/people/",
+        {"code": "P-C", "name": "甲", "org": "QSH-A-1"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 
 def test_stats_endpoint_counts_in_scope(bearer, users):
     assert bearer(users.allowed).get("/api/v1/stats").json()["orgs"] == {
-        "organizations": 3, "branches": 2, "members": 2, "leaders": 0}
+        "organizations": 3,
+        "branches": 2,
+        "members": 2,
+        "leaders": 0,
+    }
     assert bearer(users.allowed).get("/api/v1/stats?org=QSH-B").status_code == 404
 
 
@@ -108,7 +144,13 @@ def _queries(client, url):
 def test_queries_do_not_grow_with_page_size_or_tree_depth(bearer, users, url, client):
     from conftest import write
 
-    write("people", [{"code": f"P-Q{i}", "name": f"队列{i}", "org": "QSH-A-1", "liaison_orgs": "QSH-A-2"} for i in range(60)])
+    write(
+        "people",
+        [
+            {"code": f"P-Q{i}", "name": f"队列{i}", "org": "QSH-A-1", "liaison_orgs": "QSH-A-2"}
+            for i in range(60)
+        ],
+    )
     deep = users.allowed if url.startswith("/api") else None
     if url.startswith("/api"):
         small = _queries(bearer(deep), url.format(n=5))
@@ -116,8 +158,15 @@ def test_queries_do_not_grow_with_page_size_or_tree_depth(bearer, users, url, cl
         district_wide = _queries(bearer(users.office), url.format(n=50))
     else:
         client.force_login(users.allowed)
-        small = _queries(client, url.format(n=5)) 
+        small = _queries(client, url.format(n=5))
         large = _queries(client, url.format(n=50))
         client.force_login(users.office)
         district_wide = _queries(client, url.format(n=50))
     assert small == large == district_wide
+
+
+def test_interactive_docs_load_nothing_from_the_internet(client, users):
+    client.force_login(users.office)
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "https://" not in page.split("<body")[0]

@@ -10,8 +10,20 @@ from taizhang.core.cells import CellError
 
 @pytest.mark.parametrize(
     "raw",
-    ["2023-09-15", "2023/9/15", "2023.9.15", "2023年9月15日", "20230915", " 2023-09-15 ",
-     dt.date(2023, 9, 15), dt.datetime(2023, 9, 15, 8, 0), 45184, 45184.0, "45184", "２０２３-０９-１５"],
+    [
+        "2023-09-15",
+        "2023/9/15",
+        "2023.9.15",
+        "2023年9月15日",
+        "20230915",
+        " 2023-09-15 ",
+        dt.date(2023, 9, 15),
+        dt.datetime(2023, 9, 15, 8, 0),
+        45184,
+        45184.0,
+        "45184",
+        "２０２３-０９-１５",
+    ],
 )
 def test_parse_date_accepts_what_clerks_write(raw):
     assert cells.parse_date(raw) == dt.date(2023, 9, 15)
@@ -24,14 +36,24 @@ def test_parse_date_refuses_nonsense_in_chinese(raw):
 
 
 @pytest.mark.parametrize(
-    "raw", ["2023-09-15 14:30", "2023/9/15 14:30:00", "2023年9月15日 14:30", "20230915 14:30", 45184 + 14.5 / 24]
+    "raw",
+    [
+        "2023-09-15 14:30",
+        "2023/9/15 14:30:00",
+        "2023年9月15日 14:30",
+        "20230915 14:30",
+        45184 + 14.5 / 24,
+    ],
 )
 def test_parse_datetime_is_aware_in_shanghai(raw):
     value = cells.parse_datetime(raw)
     assert value == dt.datetime(2023, 9, 15, 14, 30, tzinfo=cells.SHANGHAI)
 
 
-@pytest.mark.parametrize("raw,expected", [("是", True), ("Y", True), ("√", True), ("否", False), ("N", False), ("", None)])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [("是", True), ("Y", True), ("√", True), ("否", False), ("N", False), ("", None)],
+)
 def test_parse_bool(raw, expected):
     assert cells.parse_bool(raw) is expected
 
@@ -43,8 +65,13 @@ def test_parse_bool_refuses_other_words():
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [(13800138000.0, "13800138000"), ("13800138000.0", "13800138000"), ("１３８００１３８０００", "13800138000"),
-     (" QSH-01 ", "QSH-01"), ("ｑｓｈ－０１", "qsh-01")],
+    [
+        (13800138000.0, "13800138000"),
+        ("13800138000.0", "13800138000"),
+        ("１３８００１３８０００", "13800138000"),
+        (" QSH-01 ", "QSH-01"),
+        ("ｑｓｈ－０１", "qsh-01"),
+    ],
 )
 def test_parse_code_normalises_what_excel_did(raw, expected):
     assert cells.parse_code(raw) == expected
@@ -55,7 +82,9 @@ def test_parse_code_refuses_scientific_notation():
         cells.parse_code("1.38001E+10")
 
 
-@pytest.mark.parametrize("raw,expected", [("60%", 60), (60, 60), (0.6, 60), ("１００", 100), ("", None)])
+@pytest.mark.parametrize(
+    "raw,expected", [("60%", 60), (60, 60), (0.6, 60), ("１００", 100), ("", None)]
+)
 def test_parse_percent(raw, expected):
     assert cells.parse_int(raw, low=0, high=100, percent=True) == expected
 
@@ -71,13 +100,20 @@ def test_split_multi_accepts_every_separator():
 
 @given(st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)))
 def test_every_written_form_of_a_date_reads_back(day):
-    forms = [day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}.{day.month}.{day.day}",
-             f"{day.year}年{day.month}月{day.day}日", day.strftime("%Y%m%d")]
+    forms = [
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        day.strftime("%Y%m%d"),
+    ]
     assert {cells.parse_date(f) for f in forms} == {day}
 
 
-@given(st.lists(st.text(alphabet="ABCXYZ0123456789-", min_size=1, max_size=8), max_size=6),
-       st.sampled_from(["、", ",", "，", ";", "；", "\n"]))
+@given(
+    st.lists(st.text(alphabet="ABCXYZ0123456789-", min_size=1, max_size=8), max_size=6),
+    st.sampled_from(["、", ",", "，", ";", "；", "\n"]),
+)
 def test_split_multi_round_trips(values, separator):
     assert cells.split_multi(separator.join(values)) == values
 

@@ -23,29 +23,46 @@ def import_people(content: bytes, filename="people.xlsx", **kwargs):
 
 
 def test_real_file_with_title_rows_noisy_headers_and_totals_imports(district):
-    content = xlsx_bytes([
-        ["青山湖区人员台账"],
-        ["填报单位:湖坊镇党委", None, "填报日期:2023年9月15日"],
-        ["序号", " 人员编号 *", "姓\u3000名(必填)", "所在组织\n编码*", "手机号码", "人员类别", "备注"],
-        [1, "P-N1", "孙悟空", "QSH-A-1", 13900139000.0, "青年", "新入党"],
-        [None, None, None, None, None, None, None],
-        [2, "P-N2", "猪八戒", "QSH-A-2", "13900139001", "流动党员、离退休", ""],
-        ["合计", "2人"],
-    ])
+    content = xlsx_bytes(
+        [
+            ["青山湖区人员台账"],
+            ["填报单位:湖坊镇党委", None, "填报日期:2023年9月15日"],
+            [
+                "序号",
+                " 人员编号 *",
+                "姓\u3000名(必填)",
+                "所在组织\n编码*",
+                "手机号码",
+                "人员类别",
+                "备注",
+            ],
+            [1, "P-N1", "孙悟空", "QSH-A-1", 13900139000.0, "青年", "新入党"],
+            [None, None, None, None, None, None, None],
+            [2, "P-N2", "猪八戒", "QSH-A-2", "13900139001", "流动党员、离退休", ""],
+            ["合计", "2人"],
+        ]
+    )
     outcome = import_people(content)
     assert outcome.ok, [p.line() for p in outcome.problems]
     assert len(outcome.created) == 2
     person = Person.objects.get(code="P-N1")
-    assert (person.name, person.org.code, person.mobile, person.kinds) == ("孙悟空", "QSH-A-1", "13900139000", "青年")
+    assert (person.name, person.org.code, person.mobile, person.kinds) == (
+        "孙悟空",
+        "QSH-A-1",
+        "13900139000",
+        "青年",
+    )
     assert Person.objects.get(code="P-N2").kinds == "流动党员、离退休"
 
 
 def test_merged_group_header_over_a_second_header_row(district):
-    content = xlsx_bytes([
-        ["基本信息", None, None, "联系方式"],
-        ["人员编号", "姓名", "所在组织编码", "手机号码"],
-        ["P-M1", "唐僧", "QSH-A-1", "13700137000"],
-    ])
+    content = xlsx_bytes(
+        [
+            ["基本信息", None, None, "联系方式"],
+            ["人员编号", "姓名", "所在组织编码", "手机号码"],
+            ["P-M1", "唐僧", "QSH-A-1", "13700137000"],
+        ]
+    )
     assert len(import_people(content).created) == 1
 
 
@@ -59,11 +76,13 @@ def test_reimporting_the_same_file_changes_nothing(district):
 
 
 def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(district):
-    content = xlsx_bytes([
-        ["人员编号", "姓名", "所在组织编码", "手机号码"],
-        ["P-X1", "好人", "QSH-A-1", ""],
-        ["P-X2", "坏行", "XH-77-Z9-01", "1380013800"],
-    ])
+    content = xlsx_bytes(
+        [
+            ["人员编号", "姓名", "所在组织编码", "手机号码"],
+            ["P-X1", "好人", "QSH-A-1", ""],
+            ["P-X2", "坏行", "XH-77-Z9-01", "1380013800"],
+        ]
+    )
     before = (Person.objects.count(), AuditEntry.objects.count())
     outcome = import_people(content)
     lines = [p.line() for p in outcome.problems]
@@ -73,12 +92,18 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(district):
 
 
 def test_duplicate_key_within_one_file(district):
-    content = xlsx_bytes([["人员编号", "姓名", "所在组织编码"], ["P-D", "甲", "QSH-A-1"], ["P-D", "乙", "QSH-A-1"]])
-    assert [p.line() for p in import_people(content).problems] == ["第3行 人员编号: “P-D”与第2行重复"]
+    content = xlsx_bytes(
+        [["人员编号", "姓名", "所在组织编码"], ["P-D", "甲", "QSH-A-1"], ["P-D", "乙", "QSH-A-1"]]
+    )
+    assert [p.line() for p in import_people(content).problems] == [
+        "第3行 人员编号: “P-D”与第2行重复"
+    ]
 
 
 def test_code_in_scientific_notation_is_refused(district):
-    content = xlsx_bytes([["人员编号", "姓名", "所在组织编码", "手机号码"], ["P-S", "甲", "QSH-A-1", "1.38001E+10"]])
+    content = xlsx_bytes(
+        [["人员编号", "姓名", "所在组织编码", "手机号码"], ["P-S", "甲", "QSH-A-1", "1.38001E+10"]]
+    )
     assert "科学计数法" in import_people(content).problems[0].message
 
 
@@ -119,7 +144,11 @@ def test_export_reimports_unchanged_and_formulas_stay_text(district):
     content = buffer.getvalue()
     sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml  # no cell is a formula
-    cells = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    cells = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert ["P-F", "=1+1"] == cells[[r[0] for r in cells].index("P-F")][:2]
     outcome = import_people(content)
     assert (len(outcome.created), len(outcome.updated), outcome.unchanged) == (0, 0, len(rows))
@@ -131,7 +160,11 @@ def test_template_carries_drop_downs_and_marks_required_headers(district):
     archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert sheet.count("<dataValidation ") >= 4  # 县处级领导, 党员, 人员类别, 组织编码…
-    cells = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_index(0).to_python()
+    cells = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert cells[0][:3] == ["人员编号*", "姓名*", "所在组织编码*"]
 
 
@@ -140,7 +173,9 @@ def _cli(*args, env_home):
 
     env = {k: v for k, v in os.environ.items() if k != "TAIZHANG_DATABASE_URL"}
     env["TAIZHANG_HOME"] = env_home
-    return subprocess.run([sys.executable, "-m", "taizhang", *args], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "taizhang", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_command_line_exit_codes_and_error_lines(tmp_path):
@@ -148,16 +183,29 @@ def test_command_line_exit_codes_and_error_lines(tmp_path):
     home = str(tmp_path / "home")
     assert _cli("init", env_home=home).returncode == 0
     orgs = tmp_path / "orgs.csv"
-    orgs.write_text("组织编码,组织名称,上级组织编码,组织类别\nQSH,青山湖区委,,区委\nQSH-1,一支部,QSH,党支部\n", encoding="utf-8")
+    orgs.write_text(
+        "组织编码,组织名称,上级组织编码,组织类别\nQSH,青山湖区委,,区委\nQSH-1,一支部,QSH,党支部\n",
+        encoding="utf-8",
+    )
     done = _cli("import", "orgs", str(orgs), env_home=home)
     assert done.returncode == 0, done.stderr
     bad = tmp_path / "people.xlsx"
-    bad.write_bytes(xlsx_bytes([["人员编号", "姓名", "所在组织编码"], ["P1", "甲", "QSH-1"], ["P2", "乙", "XH-77-Z9-01"]]))
+    bad.write_bytes(
+        xlsx_bytes(
+            [
+                ["人员编号", "姓名", "所在组织编码"],
+                ["P1", "甲", "QSH-1"],
+                ["P2", "乙", "XH-77-Z9-01"],
+            ]
+        )
+    )
     errors = tmp_path / "errors.xlsx"
     rejected = _cli("import", "people", str(bad), "--errors", str(errors), env_home=home)
     assert rejected.returncode == 1
     assert "第3行 所在组织编码: “XH-77-Z9-01”不存在" in rejected.stdout
-    listed = python_calamine.CalamineWorkbook.from_path(str(errors)).get_sheet_by_index(0).to_python()
+    listed = (
+        python_calamine.CalamineWorkbook.from_path(str(errors)).get_sheet_by_index(0).to_python()
+    )
     assert listed[1][:2] == [3.0, "所在组织编码"]
     unreadable = tmp_path / "x.xlsx"
     unreadable.write_bytes(b"not a workbook")

@@ -11,7 +11,9 @@ from taizhang.orgs.validators import credit_check_character
 
 
 def problems(ledger, rows, actor=None, **kwargs):
-    outcome = ledger_write(ledger=registry[ledger], actor=actor, rows=[(None, r) for r in rows], **kwargs)
+    outcome = ledger_write(
+        ledger=registry[ledger], actor=actor, rows=[(None, r) for r in rows], **kwargs
+    )
     return [p.line() for p in outcome.problems]
 
 
@@ -27,19 +29,24 @@ def test_enterprise_with_a_bad_check_character_is_refused(district):
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     lines = problems("enterprises", [{"credit_code": bad, "name": "某公司"}])
     assert lines == [f"统一社会信用代码: “{bad}”校验码错误（第 18 位应为“{good[17]}”）"]
-    write("enterprises", [{"credit_code": good.lower(), "name": "某公司", "local_org": "QSH-A", "cadres": "P-A1"}])
+    write(
+        "enterprises",
+        [{"credit_code": good.lower(), "name": "某公司", "local_org": "QSH-A", "cadres": "P-A1"}],
+    )
     enterprise = Enterprise.objects.get(credit_code=good)
     assert enterprise.org.code == "QSH-A" and [c.code for c in enterprise.cadres.all()] == ["P-A1"]
 
 
 def test_ten_digit_phone_is_refused(district):
-    assert problems("people", [{"code": "P-T", "name": "甲", "org": "QSH-A-1", "mobile": "1380013800"}]) == [
-        "手机号码: “1380013800”不是 11 位手机号码"
-    ]
+    assert problems(
+        "people", [{"code": "P-T", "name": "甲", "org": "QSH-A-1", "mobile": "1380013800"}]
+    ) == ["手机号码: “1380013800”不是 11 位手机号码"]
 
 
 def test_unknown_reference_codes_are_named(district):
-    lines = problems("work_groups", [{"code": "G1", "name": "组", "leader": "NOBODY", "members": "P-A1、GHOST"}])
+    lines = problems(
+        "work_groups", [{"code": "G1", "name": "组", "leader": "NOBODY", "members": "P-A1、GHOST"}]
+    )
     assert sorted(lines) == ["成员人员编号: “GHOST”不存在", "组长人员编号: “NOBODY”不存在"]
 
 
@@ -69,10 +76,13 @@ def test_a_second_root_is_refused(district):
 
 
 def test_orgs_of_one_file_may_point_at_each_other_in_any_order(district):
-    write("orgs", [
-        {"code": "QSH-C-1", "name": "新支部", "parent": "QSH-C", "kind": "党支部"},
-        {"code": "QSH-C", "name": "新党委", "parent": "QSH", "kind": "党委"},
-    ])
+    write(
+        "orgs",
+        [
+            {"code": "QSH-C-1", "name": "新支部", "parent": "QSH-C", "kind": "党支部"},
+            {"code": "QSH-C", "name": "新党委", "parent": "QSH", "kind": "党委"},
+        ],
+    )
     child = Organization.objects.get(code="QSH-C-1")
     assert child.path == f"{Organization.objects.get(code='QSH').pk}.{child.parent.pk}.{child.pk}."
 
@@ -83,7 +93,11 @@ def test_archived_rows_leave_lists_but_keep_their_history(district, users):
     from taizhang.core.ledger_read import ledger_rows
 
     assert not ledger_rows(registry["people"], users.office).filter(code="P-A1").exists()
-    actions = list(AuditEntry.objects.filter(ledger="people", object_key="P-A1").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(ledger="people", object_key="P-A1").values_list(
+            "action", flat=True
+        )
+    )
     assert actions == ["archive", "create"]
     assert Person.objects.filter(code="P-A1").exists()  # never deleted
 
@@ -113,14 +127,24 @@ def test_pinyin_initials_find_a_name(district, users):
 
     found = ledger_search(registry["people"], users.office, q="zs")
     assert sorted(found.values_list("name", flat=True)) == ["张三", "赵书记"]  # zs, zsj
-    assert list(ledger_search(registry["people"], users.office, q="ZSJ").values_list("name", flat=True)) == ["赵书记"]
-    assert list(ledger_search(registry["people"], users.office, q="wxm").values_list("code", flat=True)) == ["P-A2"]
+    assert list(
+        ledger_search(registry["people"], users.office, q="ZSJ").values_list("name", flat=True)
+    ) == ["赵书记"]
+    assert list(
+        ledger_search(registry["people"], users.office, q="wxm").values_list("code", flat=True)
+    ) == ["P-A2"]
 
 
 def test_work_group_members_and_leader(district):
-    write("work_groups", [{"code": "G1", "name": "综合协调组", "leader": "L-1", "members": "P-A1,P-B1"}])
+    write(
+        "work_groups",
+        [{"code": "G1", "name": "综合协调组", "leader": "L-1", "members": "P-A1,P-B1"}],
+    )
     group = WorkGroup.objects.get(code="G1")
-    assert group.leader.code == "L-1" and sorted(m.code for m in group.members.all()) == ["P-A1", "P-B1"]
+    assert group.leader.code == "L-1" and sorted(m.code for m in group.members.all()) == [
+        "P-A1",
+        "P-B1",
+    ]
     assert group.org.code == "QSH"  # the leader's organization
 
 

@@ -37,6 +37,12 @@ def test_demo_rows_are_valid_and_logins_exist(db):
     for code in Enterprise.objects.values_list("credit_code", flat=True):
         assert credit_code(code) == code
     assert set(User.objects.values_list("username", flat=True)) >= {
-        "admin", "office", "leader", "orgadmin", "inspector", "member"}
+        "admin",
+        "office",
+        "leader",
+        "orgadmin",
+        "inspector",
+        "member",
+    }
     assert Person.objects.filter(is_leader=True, liaison_orgs__isnull=False).exists()
     assert all(o.path.count(".") == o.depth + 1 for o in Organization.objects.all())

@@ -26,8 +26,14 @@ class Command(TaizhangCommand):
             self.reject(f"用户“{name}”已存在")
         password = os.environ.get("TAIZHANG_PASSWORD") or getpass.getpass("密码：")
         try:
-            user_create(actor=None, username=name, password=password, role=role, org=organization,
-                        display_name=display_name)
+            user_create(
+                actor=None,
+                username=name,
+                password=password,
+                role=role,
+                org=organization,
+                display_name=display_name,
+            )
         except ValidationError as error:
             self.reject([f"密码：{m}" for m in error.messages])
         self.stdout.write(f"已创建用户 {name}（{Role(role).label}，{organization.name}）")

@@ -1,12 +1,11 @@
 import time
 
+from taizhang.core.demo_logins import DEMO_LOGINS, logins_ensure
 from taizhang.core.management.base import TaizhangCommand
 from taizhang.orgs.demo import Scale, build_base
 from taizhang.orgs.models import Organization
 from taizhang.orgs.services import categories_ensure_defaults
 from taizhang.stats.selectors import figures
-
-from taizhang.core.demo_logins import DEMO_LOGINS, logins_ensure
 
 
 class Command(TaizhangCommand):
@@ -47,7 +46,9 @@ def _scaled(factor: float) -> Scale:
     step = max(1, round(1 / max(factor, 0.05)))
     committees = base.committees[::step]
     return Scale(
-        members=max(400, int(base.members * factor)), leaders=max(12, int(base.leaders * factor)),
-        four_teams=max(4, int(base.four_teams * factor)), cadres=max(10, int(base.cadres * factor)),
+        members=max(400, int(base.members * factor)),
+        leaders=max(12, int(base.leaders * factor)),
+        four_teams=max(4, int(base.four_teams * factor)),
+        cadres=max(10, int(base.cadres * factor)),
         committees=[(n, k, a, min(g, 2), min(p, 3), min(d, 2)) for n, k, a, g, p, d in committees],
     )

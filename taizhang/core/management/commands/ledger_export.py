@@ -13,7 +13,11 @@ class Command(TaizhangCommand):
 
     def handle(self, *args, ledger, file, org, **options):
         declaration = self.ledger(ledger)
-        rows = declaration.queryset().filter(archived_at=None).order_by(declaration.default_order, "pk")
+        rows = (
+            declaration.queryset()
+            .filter(archived_at=None)
+            .order_by(declaration.default_order, "pk")
+        )
         if org:
             path = Organization.objects.filter(code=org).values_list("path", flat=True).first()
             if path is None:

@@ -21,7 +21,11 @@ class Command(TaizhangCommand):
             self.reject(f"文件“{file}”不存在或无法读取", 2)
         try:
             outcome = ledger_import(
-                ledger=declaration, actor=None, content=path.read_bytes(), filename=path.name, dry_run=dry_run
+                ledger=declaration,
+                actor=None,
+                content=path.read_bytes(),
+                filename=path.name,
+                dry_run=dry_run,
             )
         except FileProblem as problem:
             self.reject(f"{path.name}: {problem}", 2)

@@ -12,7 +12,11 @@ class Command(TaizhangCommand):
 
     def handle(self, *args, ledger, file, **options):
         declaration = self.ledger(ledger)
-        codes = list(Organization.objects.filter(archived_at=None).order_by("path").values_list("code", flat=True)[:5000])
+        codes = list(
+            Organization.objects.filter(archived_at=None)
+            .order_by("path")
+            .values_list("code", flat=True)[:5000]
+        )
         try:
             write_template(ledger=declaration, target=file, choices_for_refs={"orgs": codes})
         except OSError as error:

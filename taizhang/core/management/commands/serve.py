@@ -25,11 +25,18 @@ class Command(TaizhangCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("TAIZHANG_WORKERS", "2")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("TAIZHANG_WORKERS", "2"))
+        )
 
     def handle(self, *args, host, port, workers, **options):
         self.stdout.write(f"台账服务：http://{host}:{port}/ （{workers} 个进程）")
-        _Server({
-            "bind": f"{host}:{port}", "workers": workers, "threads": 4,
-            "accesslog": os.environ.get("TAIZHANG_ACCESS_LOG", "-"), "timeout": 120,
-        }).run()
+        _Server(
+            {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": 4,
+                "accesslog": os.environ.get("TAIZHANG_ACCESS_LOG", "-"),
+                "timeout": 120,
+            }
+        ).run()
