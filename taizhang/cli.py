@@ -39,7 +39,14 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     django.setup()
-    execute_from_command_line(["taizhang", ALIASES.get(name, name), *argv[1:]])
+    from django.db import DatabaseError
+
+    try:
+        execute_from_command_line(["taizhang", ALIASES.get(name, name), *argv[1:]])
+    except DatabaseError as error:
+        # A missing table or an unreachable server, not a bug to show as a traceback.
+        print(f"数据库不可用或尚未初始化（请先运行 taizhang init）：{error}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from taizhang.accounts.services import token_user
 
 from .ledger import Column, Ledger, registry
 from .ledger_read import can_write, ledger_row, ledger_search
-from .ledger_write import Problem, ledger_archive, ledger_write
+from .ledger_write import ArchiveRefused, Problem, ledger_archive, ledger_write
 
 
 class BearerToken(HttpBearer):
@@ -177,7 +177,12 @@ def _router(ledger: Ledger) -> Router:
         obj = ledger_row(ledger, request.auth, key)
         if not can_write(ledger, request.auth):
             raise PermissionDenied
-        ledger_archive(ledger=ledger, actor=request.auth, obj=obj)
+        try:
+            ledger_archive(ledger=ledger, actor=request.auth, obj=obj)
+        except ArchiveRefused as refused:
+            raise ApiProblem(
+                [Problem(None, ledger.key.header, ledger.key.field, key, str(refused))]
+            ) from None
         return _item(ledger, obj)
 
     return router

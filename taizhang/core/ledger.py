@@ -245,6 +245,10 @@ class Ledger:
     def prepare(self, obj, row: dict, ctx) -> None:
         """Set derived fields before the object is written."""
 
+    def archive_blocker(self, obj) -> str | None:
+        """Why this row may not be archived now (in Chinese), or None."""
+        return None
+
     def after_write(self, objs: list, ctx) -> None:
         """Run inside the write transaction once every row is saved."""
 

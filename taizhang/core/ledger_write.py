@@ -422,9 +422,15 @@ def _jsonable(ledger: Ledger, row: dict) -> dict:
     return {c.field: c.jsonable(row.get(c.field)) for c in ledger.columns}
 
 
+class ArchiveRefused(Exception):
+    """The row cannot be archived now; the message says why, in Chinese."""
+
+
 @transaction.atomic
 def ledger_archive(*, ledger: Ledger, actor, obj, restore: bool = False):
     """Archive (or restore) one row: it leaves every list and figure but is never deleted."""
+    if not restore and (reason := ledger.archive_blocker(obj)):
+        raise ArchiveRefused(reason)
     before = obj.archived_at
     obj.archived_at = None if restore else timezone.now()
     obj.save(update_fields=["archived_at", "updated_at"])

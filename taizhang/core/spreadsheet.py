@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import python_calamine
 import xlsxwriter
 
-from .cells import parse_text
+from .cells import SHANGHAI, parse_text
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 SKIPPED_FIRST_CELLS = {"合计", "总计"}
@@ -144,7 +144,7 @@ class SheetWriter:
         elif isinstance(value, int | float):
             sheet.write_number(row, col, value, fmt)
         elif isinstance(value, dt.datetime):
-            naive = value.replace(tzinfo=None)
+            naive = value.astimezone(SHANGHAI).replace(tzinfo=None) if value.tzinfo else value
             sheet.write_datetime(row, col, naive, fmt or self.datetime_format)
         elif isinstance(value, dt.date):
             sheet.write_datetime(row, col, value, fmt or self.date_format)

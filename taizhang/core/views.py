@@ -19,7 +19,7 @@ from .forms import form_fields, raw_row_from_post
 from .ledger import Ledger, registry
 from .ledger_files import ledger_import, write_errors, write_export, write_template
 from .ledger_read import can_read, can_write, ledger_row, ledger_search
-from .ledger_write import ledger_archive, ledger_write
+from .ledger_write import ArchiveRefused, ledger_archive, ledger_write
 from .spreadsheet import FileProblem
 
 PAGE_SIZE = 50
@@ -157,7 +157,11 @@ def ledger_archive_view(request, name, key):
     _writable(ledger, request.user)
     restore = request.POST.get("restore") == "1"
     obj = ledger_row(ledger, request.user, key, archived=restore)
-    ledger_archive(ledger=ledger, actor=request.user, obj=obj, restore=restore)
+    try:
+        ledger_archive(ledger=ledger, actor=request.user, obj=obj, restore=restore)
+    except ArchiveRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("ledger-detail", name, key)
     messages.success(request, f"“{key}”已{'恢复' if restore else '归档'}。")
     return redirect("ledger-detail", name, key)
 

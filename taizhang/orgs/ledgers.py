@@ -116,6 +116,13 @@ class OrgLedger(Ledger):
                 cursor = parent_of.get(cursor)
         return problems
 
+    def archive_blocker(self, obj):
+        children = Organization.objects.filter(parent=obj, archived_at=None).count()
+        people = Person.objects.filter(org=obj, archived_at=None).count()
+        if children or people:
+            return f"“{obj.code}”下还有 {children} 个下级组织、{people} 名人员，请先转移或归档后再归档本组织"
+        return None
+
     def after_write(self, objs, ctx):
         """Give new organizations their path, and carry moved subtrees along."""
         by_id = {o.pk: o for o in objs}

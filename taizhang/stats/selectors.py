@@ -26,9 +26,9 @@ def _org_path(code: str, user) -> str:
 def figure_rows(figure: Figure, *, user=None, org: str = "", date_from=None, date_to=None):
     ledger = registry[figure.ledger]
     queryset = ledger.model.objects.filter(archived_at=None)
-    if user is not None:
+    if user is not None and ledger.scope_path is not None:
         queryset = scope_for(user).filter(queryset, ledger.scope_path)
-    if org:
+    if org and ledger.scope_path is not None:
         queryset = queryset.filter(**{f"{ledger.scope_path}__startswith": _org_path(org, user)})
     if figure.date_field:
         column = ledger.column(figure.date_field)

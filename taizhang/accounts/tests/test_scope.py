@@ -144,3 +144,22 @@ def test_sibling_cannot_commit_someone_elses_import(client_for, users, client):
 def test_org_picker_offers_only_orgs_in_scope(client_for, users):
     page = client_for(users.allowed).get(reverse("org-picker"), {"q": "村"}).content.decode()
     assert "湖坊村党支部" in page and "京东村党支部" not in page
+
+
+def test_stats_page_refuses_a_sibling_subtree(client_for, users):
+    client = client_for(users.allowed)
+    assert client.get(reverse("stats"), {"org": "QSH-B"}).status_code == 404
+    page = client.get(reverse("stats"), {"org": "QSH-A-1"}).content.decode()
+    assert 'data-figure="党员">1<' in page
+
+
+def test_template_offers_only_org_codes_in_scope(client_for, users):
+    import python_calamine
+
+    response = client_for(users.allowed).get(reverse("ledger-template", args=["people"]))
+    book = python_calamine.CalamineWorkbook.from_filelike(
+        io.BytesIO(b"".join(response.streaming_content))
+    )
+    options = book.get_sheet_by_name("选项").to_python()
+    org_column = [row[options[0].index("所在组织编码")] for row in options[1:]]
+    assert {"QSH-A", "QSH-A-1", "QSH-A-2"} <= set(org_column) and "QSH-B-1" not in org_column

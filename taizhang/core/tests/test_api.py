@@ -170,3 +170,9 @@ def test_interactive_docs_load_nothing_from_the_internet(client, users):
     page = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in page
     assert "cdn." not in page and "https://" not in page.split("<body")[0]
+
+
+def test_archiving_an_org_that_still_holds_people_is_400(bearer, users):
+    response = bearer(users.office).delete("/api/v1/orgs/QSH-B-1")
+    assert response.status_code == 400
+    assert "1 名人员" in response.json()["errors"][0]["message"]

@@ -151,3 +151,14 @@ def test_work_group_members_and_leader(district):
 def test_multi_valued_references_update_in_place(district):
     write("people", [{"code": "L-1", "liaison_orgs": "QSH-A-2"}], mode="update")
     assert [o.code for o in Person.objects.get(code="L-1").liaison_orgs.all()] == ["QSH-A-2"]
+
+
+def test_an_org_with_people_or_children_cannot_be_archived(client_for, users):
+    client = client_for(users.office)
+    client.post("/ledgers/orgs/QSH-A-1/archive/")
+    assert Organization.objects.get(code="QSH-A-1").archived_at is None
+    page = client.get("/ledgers/orgs/QSH-A-1/").content.decode()
+    assert "还有 0 个下级组织、1 名人员" in page
+    write("orgs", [{"code": "QSH-A-3", "name": "空支部", "parent": "QSH-A", "kind": "党支部"}])
+    client.post("/ledgers/orgs/QSH-A-3/archive/")
+    assert Organization.objects.get(code="QSH-A-3").archived_at is not None

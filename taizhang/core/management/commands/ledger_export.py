@@ -1,3 +1,5 @@
+from xlsxwriter.exceptions import FileCreateError
+
 from taizhang.core.ledger_files import write_export
 from taizhang.core.management.base import TaizhangCommand
 from taizhang.orgs.models import Organization
@@ -34,6 +36,6 @@ class Command(TaizhangCommand):
 
         try:
             write_export(ledger=declaration, rows=values(), target=file)
-        except OSError as error:
-            self.reject(f"无法写入“{file}”：{error.strerror}", 2)
+        except (OSError, FileCreateError) as error:
+            self.reject(f"无法写入“{file}”：{error}", 2)
         self.stdout.write(f"已导出 {count} 条到 {file}")

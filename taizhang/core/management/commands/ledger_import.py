@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from xlsxwriter.exceptions import FileCreateError
+
 from taizhang.core.ledger_files import ledger_import, write_errors
 from taizhang.core.management.base import TaizhangCommand
 from taizhang.core.spreadsheet import FileProblem
@@ -31,7 +33,10 @@ class Command(TaizhangCommand):
             self.reject(f"{path.name}: {problem}", 2)
         if outcome.problems:
             if errors:
-                write_errors(ledger=declaration, problems=outcome.problems, target=errors)
+                try:
+                    write_errors(ledger=declaration, problems=outcome.problems, target=errors)
+                except (OSError, FileCreateError) as error:
+                    self.stderr.write(f"无法写入错误文件“{errors}”：{error}")
             for problem in outcome.problems:
                 self.stdout.write(problem.line())
             self.reject(f"共 {len(outcome.problems)} 处问题，未写入任何数据。")

@@ -1,3 +1,5 @@
+from xlsxwriter.exceptions import FileCreateError
+
 from taizhang.core.ledger_files import write_template
 from taizhang.core.management.base import TaizhangCommand
 from taizhang.orgs.models import Organization
@@ -19,6 +21,6 @@ class Command(TaizhangCommand):
         )
         try:
             write_template(ledger=declaration, target=file, choices_for_refs={"orgs": codes})
-        except OSError as error:
-            self.reject(f"无法写入“{file}”：{error.strerror}", 2)
+        except (OSError, FileCreateError) as error:
+            self.reject(f"无法写入“{file}”：{error}", 2)
         self.stdout.write(f"模板已写入 {file}")
