@@ -6,7 +6,7 @@ set -euo pipefail
 pg_bin() {
   command -v "$1" 2>/dev/null || ls /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n1
 }
-INITDB=$(pg_bin initdb); PG_CTL=$(pg_bin pg_ctl)
+INITDB=$(pg_bin initdb); PG_CTL=$(pg_bin pg_ctl); PSQL=$(pg_bin psql)
 as_pg=(); [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
 dir=$(mktemp -d /tmp/taizhang-pg.XXXXXX)
 chmod 755 "$dir"; [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
@@ -19,6 +19,6 @@ trap stop EXIT
 "${as_pg[@]}" "$INITDB" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$PG_CTL" -D "$dir/data" -l "$dir/log" -w \
   -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-"${as_pg[@]}" psql -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE taizhang" >/dev/null
+"${as_pg[@]}" "$PSQL" -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE taizhang" >/dev/null
 export TAIZHANG_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/taizhang"
 "$@"

@@ -1,5 +1,10 @@
+"""Users and grants are managed here by system administrators; every change is audited."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+
+from taizhang.core.audit import audit_record
+from taizhang.core.models import AuditEntry
 
 from .models import ApiToken, Grant, User
 
@@ -19,8 +24,48 @@ class TaizhangUserAdmin(UserAdmin):
     )
     raw_id_fields = ["person"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: the audit trail keeps pointing at the user
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = {
+            name: str(form.cleaned_data.get(name))
+            for name in form.changed_data
+            if name != "password"
+        }
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
+            ledger="users",
+            key=obj.username,
+            after=changed,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        grants = formset.save()
+        for grant in grants:
+            audit_record(
+                actor=request.user,
+                action=AuditEntry.Action.GRANT,
+                ledger="users",
+                key=form.instance.username,
+                after={"role": grant.role, "org": grant.org.code},
+            )
+        for grant in formset.deleted_objects:
+            audit_record(
+                actor=request.user,
+                action=AuditEntry.Action.GRANT,
+                ledger="users",
+                key=form.instance.username,
+                before={"role": grant.role, "org": grant.org.code},
+            )
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at", "last_used_at"]
     readonly_fields = ["user", "digest", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued by `taizhang token`, shown once

@@ -86,3 +86,45 @@ def test_createuser_and_token_commands(district, capsys, monkeypatch):
     call_command("token", "clerk")
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert token_user(token).username == "clerk"
+
+
+def test_grants_changed_in_admin_are_audited(client, users, district):
+    from taizhang.accounts.models import Grant
+    from taizhang.core.models import AuditEntry
+
+    client.force_login(users.admin)
+    user = users.inspector
+    url = f"/admin/accounts/user/{user.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "username": user.username,
+        "display_name": "督导组",
+        "is_active": "on",
+        "date_joined_0": "2023-09-15",
+        "date_joined_1": "08:00:00",
+        "grants-TOTAL_FORMS": "2",
+        "grants-INITIAL_FORMS": "1",
+        "grants-MIN_NUM_FORMS": "0",
+        "grants-MAX_NUM_FORMS": "1000",
+        "grants-0-id": str(user.grants.get().pk),
+        "grants-0-user": str(user.pk),
+        "grants-0-role": "inspector",
+        "grants-0-org": str(district.orgs["QSH"].pk),
+        "grants-1-user": str(user.pk),
+        "grants-1-role": "org_admin",
+        "grants-1-org": str(district.orgs["QSH-B"].pk),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Grant.objects.filter(user=user, role="org_admin", org__code="QSH-B").exists()
+    entry = AuditEntry.objects.filter(
+        ledger="users", object_key="inspector", action="grant", actor=users.admin
+    ).get()
+    assert entry.after == {"role": "org_admin", "org": "QSH-B"}
+
+
+def test_ledger_rows_are_read_only_in_admin(client, users):
+    client.force_login(users.admin)
+    assert client.get("/admin/orgs/person/").status_code == 200
+    assert client.get("/admin/orgs/person/add/").status_code == 403

@@ -4,7 +4,7 @@ import os
 from django.core.exceptions import ValidationError
 
 from taizhang.accounts.models import Role, User
-from taizhang.accounts.services import user_create
+from taizhang.accounts.services import grant_add, user_create
 from taizhang.core.management.base import TaizhangCommand
 from taizhang.orgs.models import Organization
 
@@ -22,8 +22,14 @@ class Command(TaizhangCommand):
         organization = Organization.objects.filter(code=org, archived_at=None).first()
         if organization is None:
             self.reject(f"组织“{org}”不存在")
-        if User.objects.filter(username=name).exists():
-            self.reject(f"用户“{name}”已存在")
+        existing = User.objects.filter(username=name).first()
+        if existing is not None:
+            # Grants are several per user: naming an existing user adds one.
+            grant_add(actor=None, user=existing, role=role, org=organization)
+            self.stdout.write(
+                f"已为用户 {name} 增加授权（{Role(role).label}，{organization.name}）"
+            )
+            return
         password = os.environ.get("TAIZHANG_PASSWORD") or getpass.getpass("密码：")
         try:
             user_create(
