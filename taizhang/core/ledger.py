@@ -214,6 +214,14 @@ class Ledger:
                 stored.values[column.field].sort()
         return found
 
+    def changes(self, before: dict, after: dict) -> list[tuple[str, str, str]]:
+        """(header, old, new) of each column that differs, as a page shows them."""
+        return [
+            (c.header, c.display(before.get(c.field)), c.display(after.get(c.field)))
+            for c in self.columns
+            if before.get(c.field) != after.get(c.field)
+        ]
+
     def key_of(self, obj) -> str:
         return getattr(obj, self.key.attr)
 

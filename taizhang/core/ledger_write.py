@@ -5,7 +5,7 @@ audit — or writes nothing and returns every problem."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from taizhang.accounts.selectors import Scope, scope_for
@@ -85,10 +85,25 @@ def ledger_write(
     rows: list[tuple[int | None, dict]],
     mode: str = "upsert",
     dry_run: bool = False,
-    action_note: str = "",
 ) -> Outcome:
     """Create or update rows. `rows` holds (row number, {field: raw value}); a field absent
-    from a row keeps its stored value. `mode` is upsert, create or update."""
+    from a row keeps its stored value. `mode` is upsert, create or update.
+
+    Checks and writes share one transaction, so what was checked is what is written; a
+    concurrent writer that slips a conflicting row in between is reported, not a crash."""
+    if dry_run:
+        return _check_and_write(ledger, actor, rows, mode, dry_run)
+    try:
+        with transaction.atomic():
+            return _check_and_write(ledger, actor, rows, mode, dry_run)
+    except IntegrityError:
+        key = ledger.key
+        return Outcome(
+            problems=[Problem(None, key.header, key.field, "", "数据刚被他人修改，请重新提交")]
+        )
+
+
+def _check_and_write(ledger: Ledger, actor, rows, mode: str, dry_run: bool) -> Outcome:
     scope = scope_for(actor)
     root = _root(scope)
     ctx = WriteContext(
@@ -119,8 +134,7 @@ def ledger_write(
         return outcome
     changes = _diff(ledger, merged, ctx, outcome)
     if not dry_run and changes:
-        with transaction.atomic():
-            outcome.objects = _save(ledger, changes, ctx)
+        outcome.objects = _save(ledger, changes, ctx)
         outcome.written = True
     return outcome
 
@@ -280,7 +294,10 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
         return
     org_ids = {ledger.scope_org_id(row, ctx) or ctx.root_id for _, row in merged}
     ctx.paths.update(Organization.objects.filter(id__in=org_ids - {None}).values_list("id", "path"))
+    troubled = {p.row for p in outcome.problems}
     for number, row in merged:
+        if number is not None and number in troubled:
+            continue  # an unknown organization is reported once, as unknown
         stored = ctx.existing.get(row.get(ledger.key.field))
         path = ledger.scope_path_of(row, ctx)
         allowed = path is not None and ctx.scope.covers(path, ledger.write_roles)

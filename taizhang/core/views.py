@@ -234,8 +234,13 @@ def ledger_import_view(request, name):
             outcome=outcome,
             token=token,
             filename=upload.name,
-            preview_created=outcome.created[:20],
-            preview_updated=outcome.updated[:20],
+            preview_created=[
+                (row[ledger.key.field], row.get("name", "")) for row in outcome.created[:20]
+            ],
+            preview_updated=[
+                (after[ledger.key.field], after.get("name", ""), ledger.changes(before, after))
+                for before, after in outcome.updated[:20]
+            ],
         )
     return render(request, "core/ledger_import.html", context)
 

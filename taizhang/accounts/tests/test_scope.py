@@ -163,3 +163,11 @@ def test_template_offers_only_org_codes_in_scope(client_for, users):
     options = book.get_sheet_by_name("选项").to_python()
     org_column = [row[options[0].index("所在组织编码")] for row in options[1:]]
     assert {"QSH-A", "QSH-A-1", "QSH-A-2"} <= set(org_column) and "QSH-B-1" not in org_column
+
+
+def test_import_preview_lists_each_change(client_for, users):
+    content = xlsx_bytes([["人员编号", "姓名", "所在组织编码", "手机号码"], ["P-A1", "张三", "QSH-A-1", "13900000000"]])
+    upload = io.BytesIO(content)
+    upload.name = "people.xlsx"
+    page = client_for(users.allowed).post(reverse("ledger-import", args=["people"]), {"file": upload}).content.decode()
+    assert "P-A1 张三：手机号码 “13800138000” → “13900000000”" in page
