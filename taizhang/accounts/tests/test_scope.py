@@ -166,8 +166,17 @@ def test_template_offers_only_org_codes_in_scope(client_for, users):
 
 
 def test_import_preview_lists_each_change(client_for, users):
-    content = xlsx_bytes([["人员编号", "姓名", "所在组织编码", "手机号码"], ["P-A1", "张三", "QSH-A-1", "13900000000"]])
+    content = xlsx_bytes(
+        [
+            ["人员编号", "姓名", "所在组织编码", "手机号码"],
+            ["P-A1", "张三", "QSH-A-1", "13900000000"],
+        ]
+    )
     upload = io.BytesIO(content)
     upload.name = "people.xlsx"
-    page = client_for(users.allowed).post(reverse("ledger-import", args=["people"]), {"file": upload}).content.decode()
+    page = (
+        client_for(users.allowed)
+        .post(reverse("ledger-import", args=["people"]), {"file": upload})
+        .content.decode()
+    )
     assert "P-A1 张三：手机号码 “13800138000” → “13900000000”" in page

@@ -1,0 +1,72 @@
+"""The derived ledger pages: filters, sort, drill-down from every figure, error workbook."""
+
+import io
+import re
+
+import python_calamine
+from django.urls import reverse
+
+from conftest import xlsx_bytes
+from taizhang.stats.views import figure_cards
+
+
+def _codes(page: str) -> list[str]:
+    table = page[page.index('id="ledger-table"') :] if 'id="ledger-table"' in page else page
+    return re.findall(r'<td><a href="/ledgers/people/([^/"]+)/"', table)
+
+
+def test_filters_by_enumeration_and_subtree_and_sorts(client_for, users):
+    client = client_for(users.office)
+    url = reverse("ledger-list", args=["people"])
+    assert _codes(client.get(url, {"f_is_leader": "是"}).content.decode()) == ["L-1"]
+    assert _codes(client.get(url, {"f_kinds": "离退休"}).content.decode()) == ["P-A2"]
+    assert sorted(_codes(client.get(url, {"org": "QSH-A"}).content.decode())) == ["P-A1", "P-A2"]
+    assert _codes(client.get(url, {"sort": "-code"}).content.decode()) == [
+        "P-B1",
+        "P-A2",
+        "P-A1",
+        "L-1",
+    ]
+    partial = client.get(url, {"q": "李"}, headers={"HX-Request": "true"}).content.decode()
+    assert '<nav class="navbar' not in partial and _codes(partial) == ["P-B1"]
+
+
+def test_every_figure_links_to_exactly_the_rows_it_counts(client_for, users):
+    client = client_for(users.allowed)
+    for group in figure_cards(users.allowed):
+        for item in group["items"]:
+            page = client.get(item["link"]).content.decode()
+            assert f"共 {item['value']} 条" in page, item
+
+
+def test_error_workbook_is_offered_for_a_rejected_file(client_for, users):
+    client = client_for(users.allowed)
+    upload = io.BytesIO(xlsx_bytes([["人员编号", "姓名", "所在组织编码"], ["P-Z", "甲", "NOPE"]]))
+    upload.name = "people.xlsx"
+    token = client.post(reverse("ledger-import", args=["people"]), {"file": upload}).context[
+        "token"
+    ]
+    response = client.post(
+        reverse("ledger-import-commit", args=["people"]), {"token": token, "errors": "1"}
+    )
+    rows = python_calamine.CalamineWorkbook.from_filelike(
+        io.BytesIO(b"".join(response.streaming_content))
+    )
+    assert rows.get_sheet_by_index(0).to_python()[1] == [
+        2.0,
+        "所在组织编码",
+        "NOPE",
+        "“NOPE”不存在",
+    ]
+
+
+def test_pages_of_the_shell_render_for_every_role(client_for, users):
+    for user in (users.admin, users.office, users.allowed, users.inspector, users.member):
+        client = client_for(user)
+        for name in ("home", "dispatch", "ledger-index", "stats", "system"):
+            assert client.get(reverse(name)).status_code == 200, (user, name)
+
+
+def test_unknown_ledger_is_a_chinese_404(client_for, users):
+    response = client_for(users.office).get("/ledgers/nonsense/")
+    assert response.status_code == 404 and "未找到" in response.content.decode()
