@@ -3,13 +3,8 @@ from django.contrib import admin
 from .models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read only: audit records are never altered or deleted."""
-
-    list_display = ["at", "actor_name", "action", "ledger", "object_key"]
-    list_filter = ["action", "ledger"]
-    search_fields = ["object_key", "actor_name"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in admin, written only through the audited services."""
 
     def has_add_permission(self, request):
         return False
@@ -19,3 +14,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Audit records are never altered or deleted."""
+
+    list_display = ["at", "actor_name", "action", "ledger", "object_key"]
+    list_filter = ["action", "ledger"]
+    search_fields = ["object_key", "actor_name"]

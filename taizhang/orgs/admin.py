@@ -3,18 +3,9 @@ in Django admin they are read only."""
 
 from django.contrib import admin
 
+from taizhang.core.admin import ReadOnlyAdmin
+
 from .models import Category, Enterprise, Organization, Person, WorkGroup
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Organization)
