@@ -23,7 +23,6 @@ def form_fields(ledger: Ledger, values: dict, errors: dict) -> list[dict]:
             "column": column,
             "input": _input_type(column),
             "value": _form_value(column, values.get(column.field)),
-            "values": values.get(column.field) or [] if column.many else [],
             "error": errors.get(column.field, ""),
         }
         for column in ledger.columns

@@ -225,9 +225,6 @@ class Ledger:
     def key_of(self, obj) -> str:
         return getattr(obj, self.key.attr)
 
-    def label_of(self, obj) -> str:
-        return str(obj)
-
     # -- hooks for the write service (see core/ledger_write.py) --------------------------
 
     def check_row(self, row: dict, ctx) -> list[tuple[str, str]]:

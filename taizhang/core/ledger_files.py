@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from .ledger import Ledger, registry
+from .ledger import Ledger
 from .ledger_write import Outcome, Problem, ledger_write
 from .spreadsheet import FileProblem, SheetWriter, find_table, normalize_header, read_cells
 
@@ -111,7 +111,3 @@ def write_errors(*, ledger: Ledger, problems: list[Problem], target) -> None:
     for problem in problems:
         writer.write_row([problem.row or "", problem.header, problem.value, problem.message])
     writer.close()
-
-
-def ledger_names() -> list[str]:
-    return list(registry)

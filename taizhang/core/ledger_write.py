@@ -39,7 +39,6 @@ class Outcome:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
-    objects: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -134,7 +133,7 @@ def _check_and_write(ledger: Ledger, actor, rows, mode: str, dry_run: bool) -> O
         return outcome
     changes = _diff(ledger, merged, ctx, outcome)
     if not dry_run and changes:
-        outcome.objects = _save(ledger, changes, ctx)
+        _save(ledger, changes, ctx)
         outcome.written = True
     return outcome
 
@@ -351,7 +350,7 @@ def _apply(ledger: Ledger, obj, row: dict, ctx: WriteContext):
     ledger.prepare(obj, row, ctx)
 
 
-def _save(ledger: Ledger, changes, ctx: WriteContext) -> list:
+def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
     model = ledger.model
     now = timezone.now()
     new_objs, old_objs = [], []
@@ -410,7 +409,6 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> list:
             if s is not None
         ],
     )
-    return list(by_key.values())
 
 
 def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):

@@ -39,7 +39,3 @@ def org_children_counts(orgs: list[Organization]) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {r["parent_id"]: r["n"] for r in rows}
-
-
-def org_in_scope(user, code: str) -> Organization | None:
-    return orgs_in_scope(user).filter(code=code).first()
