@@ -293,26 +293,22 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
         return
     org_ids = {ledger.scope_org_id(row, ctx) or ctx.root_id for _, row in merged}
     ctx.paths.update(Organization.objects.filter(id__in=org_ids - {None}).values_list("id", "path"))
-    troubled = {p.row for p in outcome.problems}
+    blamed = ledger.scope_column()
+    batch_keys = {row.get(ledger.key.field) for _, row in merged}
     for number, row in merged:
-        if number is not None and number in troubled:
-            continue  # an unknown organization is reported once, as unknown
+        value = row.get(blamed.field)
+        if blamed.kind == "ref" and value and value not in ctx.ids.get(blamed.ref, {}):
+            if not (blamed.ref == ledger.name and value in batch_keys):
+                continue  # an unknown organization is reported once, as unknown
         stored = ctx.existing.get(row.get(ledger.key.field))
         path = ledger.scope_path_of(row, ctx)
         allowed = path is not None and ctx.scope.covers(path, ledger.write_roles)
         if stored is not None and not ctx.scope.covers(stored.scope_path, ledger.write_roles):
             allowed = False
         if not allowed:
-            column = ledger.scope_column()
-            value = row.get(column.field) or ""
+            shown = blamed.display(value or "")
             outcome.problems.append(
-                Problem(
-                    number,
-                    column.header,
-                    column.field,
-                    column.display(value),
-                    f"“{column.display(value)}”不在您的管理范围内",
-                )
+                Problem(number, blamed.header, blamed.field, shown, f"“{shown}”不在您的管理范围内")
             )
 
 

@@ -176,3 +176,19 @@ def test_archiving_an_org_that_still_holds_people_is_400(bearer, users):
     response = bearer(users.office).delete("/api/v1/orgs/QSH-B-1")
     assert response.status_code == 400
     assert "1 名人员" in response.json()["errors"][0]["message"]
+
+
+def test_unknown_org_is_reported_once(bearer, users):
+    response = bearer(users.allowed).post(
+        "/api/v1/people/",
+        {"code": "P-U", "name": "甲", "org": "NOWHERE"},
+        content_type="application/json",
+    )
+    assert response.json()["errors"] == [{"field": "org", "message": "“NOWHERE”不存在"}]
+
+
+def test_moving_a_row_into_a_sibling_org_is_refused(bearer, users):
+    response = bearer(users.allowed).patch("/api/v1/people/P-A1", {"org": "QSH-B-1"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "org", "message": "“QSH-B-1”不在您的管理范围内"}]
+    assert Person.objects.get(code="P-A1").org.code == "QSH-A-1"
