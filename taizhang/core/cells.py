@@ -50,7 +50,11 @@ def _number_text(value: float | int) -> str:
 
 
 def parse_text(raw) -> str:
-    if is_blank(raw):
+    if type(raw) is str:  # most cells: checked first, imports read hundreds of thousands
+        if raw.isascii():
+            return raw.strip()
+        return unicodedata.normalize("NFC", raw).replace("\u3000", " ").strip()
+    if raw is None:
         return ""
     if isinstance(raw, bool):
         return "是" if raw else "否"
@@ -60,10 +64,7 @@ def parse_text(raw) -> str:
         return raw.strftime("%Y-%m-%d %H:%M")
     if isinstance(raw, dt.date):
         return raw.isoformat()
-    text = str(raw)
-    if text.isascii():
-        return text.strip()
-    return unicodedata.normalize("NFC", text).replace("\u3000", " ").strip()
+    return parse_text(str(raw))
 
 
 def parse_code(raw) -> str:
@@ -178,13 +179,15 @@ def parse_datetime(raw) -> dt.datetime | None:
 
 
 def parse_bool(raw, *, default: bool | None = None) -> bool | None:
-    if is_blank(raw):
-        return default
     if isinstance(raw, bool):
         return raw
-    text = half_width(str(raw)).strip().lower()
-    if isinstance(raw, int | float):
+    if isinstance(raw, int | float) and raw is not None:
         text = _number_text(raw)
+    else:
+        text = parse_text(raw)
+        text = (text if text.isascii() else half_width(text)).lower()
+    if not text:
+        return default
     if text in TRUE_WORDS:
         return True
     if text in FALSE_WORDS:

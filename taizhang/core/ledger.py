@@ -75,6 +75,8 @@ class Column:
 
 
 def _parse_choices(column: Column, raw) -> str:
+    if cells.is_blank(raw):
+        return ""
     picked = {cells.parse_choice(item, column.choices) for item in cells.split_multi(raw)}
     return "、".join(c for c in column.choices if c in picked)
 
