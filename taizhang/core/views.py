@@ -1,6 +1,7 @@
 """Pages of every ledger, derived from its declaration: list, detail, forms, files."""
 
 import io
+import time
 import uuid
 from urllib.parse import urlencode
 
@@ -195,6 +196,15 @@ def ledger_template_view(request, name):
     )
 
 
+def _forget_stale_uploads(max_age_hours: int = 24) -> None:
+    """Previews that were never committed are not kept forever."""
+    settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - max_age_hours * 3600
+    for path in settings.UPLOAD_DIR.iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def _upload_path(token: str):
     if not token or not token.replace("-", "").isalnum():
         raise Http404("导入已过期，请重新上传")
@@ -226,8 +236,8 @@ def ledger_import_view(request, name):
         except FileProblem as problem:
             context["file_problem"] = str(problem)
             return render(request, "core/ledger_import.html", context, status=400)
-        token = f"{uuid.uuid4().hex}"
-        settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex
+        _forget_stale_uploads()
         _upload_path(token).write_bytes(content)
         request.session[f"import-{token}"] = upload.name
         context.update(
