@@ -19,7 +19,9 @@ class Column:
     """One column of a ledger.
 
     kind: text · code · int · percent · date · datetime · bool · choice · choices (several
-    of an enumeration) · ref (another ledger's key) · refs (several keys)."""
+    of an enumeration) · ref (another ledger's key) · refs (several keys) · anyref (the key
+    of any of several ledgers, e.g. an 组织编码 or a 统一社会信用代码; `ref` is then a
+    tuple and the code is stored as text)."""
 
     header: str
     field: str
@@ -27,7 +29,7 @@ class Column:
     required: bool = False
     attr: str | None = None
     choices: list[str] | None = None
-    ref: str | None = None
+    ref: str | tuple[str, ...] | None = None
     default: object = None
     max_length: int | None = None
     check: Callable[[object], object] | None = None  # normalises or raises CellError
@@ -35,6 +37,11 @@ class Column:
 
     def __post_init__(self):
         self.attr = self.attr or self.field
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The ledgers whose keys this column may hold."""
+        return (self.ref,) if isinstance(self.ref, str) else tuple(self.ref or ())
 
     @property
     def many(self) -> bool:
@@ -92,6 +99,7 @@ _PARSERS = {
     "choice": lambda c, raw: cells.parse_choice(raw, c.choices),
     "choices": _parse_choices,
     "ref": lambda c, raw: cells.parse_code(raw),
+    "anyref": lambda c, raw: cells.parse_code(raw),
     "refs": lambda c, raw: sorted(
         dict.fromkeys(cells.parse_code(v) for v in cells.split_multi(raw) if cells.parse_code(v))
     ),

@@ -217,35 +217,39 @@ def _check_required(ledger: Ledger, merged, outcome: Outcome):
 
 def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outcome):
     wanted: dict[str, set[str]] = defaultdict(set)
-    ref_columns = [c for c in ledger.columns if c.kind in ("ref", "refs")]
+    ref_columns = [c for c in ledger.columns if c.kind in ("ref", "refs", "anyref")]
     for _, row in parsed:
         for column in ref_columns:
-            value = row.get(column.field)
-            wanted[column.ref].update(
-                value if isinstance(value, list) else [value] if value else []
-            )
+            codes = _codes(row.get(column.field))
+            for target in column.targets:
+                wanted[target].update(codes)
     for name, codes in wanted.items():
         target = registry[name]
         found: dict[str, int] = {}
         codes = list(codes)
         for start in range(0, len(codes), CHUNK):
             chunk = codes[start : start + CHUNK]
-            found.update(
-                target.model.objects.filter(
-                    archived_at=None, **{f"{target.key.attr}__in": chunk}
-                ).values_list(target.key.attr, "id")
+            stored = target.model.objects.filter(
+                archived_at=None, **{f"{target.key.attr}__in": chunk}
             )
+            found.update(stored.values_list(target.key.attr, "id"))
         ctx.ids[name] = found
     batch_keys = {row.get(ledger.key.field) for _, row in parsed}
     for number, row in parsed:
         for column in ref_columns:
-            value = row.get(column.field)
-            for code in value if isinstance(value, list) else [value] if value else []:
-                known = ctx.ids[column.ref]
-                if code not in known and not (column.ref == ledger.name and code in batch_keys):
-                    outcome.problems.append(
-                        Problem(number, column.header, column.field, code, f"“{code}”不存在")
-                    )
+            for code in _codes(row.get(column.field)):
+                if any(
+                    code in ctx.ids[t] or (t == ledger.name and code in batch_keys)
+                    for t in column.targets
+                ):
+                    continue
+                outcome.problems.append(
+                    Problem(number, column.header, column.field, code, f"“{code}”不存在")
+                )
+
+
+def _codes(value) -> list[str]:
+    return value if isinstance(value, list) else [value] if value else []
 
 
 def _merge_existing(ledger: Ledger, parsed, ctx: WriteContext):

@@ -188,7 +188,9 @@ def test_unknown_org_is_reported_once(bearer, users):
 
 
 def test_moving_a_row_into_a_sibling_org_is_refused(bearer, users):
-    response = bearer(users.allowed).patch("/api/v1/people/P-A1", {"org": "QSH-B-1"}, content_type="application/json")
+    response = bearer(users.allowed).patch(
+        "/api/v1/people/P-A1", {"org": "QSH-B-1"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": "org", "message": "“QSH-B-1”不在您的管理范围内"}]
     assert Person.objects.get(code="P-A1").org.code == "QSH-A-1"
