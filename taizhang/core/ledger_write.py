@@ -386,6 +386,11 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
         model.objects.bulk_update(new_objs, [c.attr for c in self_refs], batch_size=CHUNK)
     _save_many(ledger, changes, by_key, ctx)
     ledger.after_write(list(by_key.values()), ctx)
+    _audit_changes(ledger, changes, ctx)
+
+
+def _audit_changes(ledger: Ledger, changes, ctx: WriteContext) -> None:
+    """One audit entry per written row, in the write's own transaction."""
     batch = new_batch()
     audit_insert(
         actor=ctx.actor,

@@ -136,56 +136,61 @@ def _kinds(rng: random.Random, area: str) -> str:
 
 
 def people_rows(scale: Scale, branches, rng: random.Random):
-    committees = sorted(
-        {code.rsplit("-", 2)[0] if "-Z" in code else code.rsplit("-", 1)[0] for code, _ in branches}
-    )
-    organ_branches = [code for code, area in branches if area == "机关"] or [c for c, _ in branches]
-    rows = []
+    return [
+        *_leaders(scale, branches, rng),
+        *_cadres(scale, branches, rng),
+        *_members(scale, branches, rng),
+    ]
+
+
+def _leaders(scale: Scale, branches, rng: random.Random):
+    committees = sorted({code.split("-Z")[0].split("-D")[0] for code, _ in branches})
     for n in range(1, scale.leaders + 1):
         title = FOUR_TEAMS[(n - 1) % 4] if n <= scale.four_teams else "县处级领导干部"
         liaison = rng.sample([c for c, _ in branches], 2) + [rng.choice(committees)]
-        rows.append(
-            {
-                "code": f"L{n:04d}",
-                "name": _name(rng),
-                "org": "QSH",
-                "title": title,
-                "mobile": _mobile(rng),
-                "is_leader": True,
-                "is_member": True,
-                "liaison_orgs": sorted(liaison),
-            }
-        )
+        yield {
+            "code": f"L{n:04d}",
+            "name": _name(rng),
+            "org": "QSH",
+            "title": title,
+            "mobile": _mobile(rng),
+            "is_leader": True,
+            "is_member": True,
+            "liaison_orgs": sorted(liaison),
+        }
+
+
+def _cadres(scale: Scale, branches, rng: random.Random):
+    """The cadres who each look after a handful of enterprises, from the organs' branches."""
+    organ_branches = [code for code, area in branches if area == "机关"] or [c for c, _ in branches]
     for n in range(1, scale.cadres + 1):
-        rows.append(
-            {
-                "code": f"C{n:05d}",
-                "name": _name(rng),
-                "org": organ_branches[n % len(organ_branches)],
-                "title": "包联干部",
-                "mobile": _mobile(rng),
-                "is_leader": False,
-                "is_member": True,
-            }
-        )
+        yield {
+            "code": f"C{n:05d}",
+            "name": _name(rng),
+            "org": organ_branches[n % len(organ_branches)],
+            "title": "包联干部",
+            "mobile": _mobile(rng),
+            "is_leader": False,
+            "is_member": True,
+        }
+
+
+def _members(scale: Scale, branches, rng: random.Random):
     for n in range(1, scale.members - scale.cadres - scale.leaders + 1):
         code, area = branches[n % len(branches)]
         title = (
             "支部书记" if n <= len(branches) else ("支部委员" if n <= 3 * len(branches) else "党员")
         )
-        rows.append(
-            {
-                "code": f"M{n:06d}",
-                "name": _name(rng),
-                "org": code,
-                "title": title,
-                "mobile": _mobile(rng) if rng.random() < 0.9 else "",
-                "is_leader": False,
-                "is_member": True,
-                "kinds": _kinds(rng, area),
-            }
-        )
-    return rows
+        yield {
+            "code": f"M{n:06d}",
+            "name": _name(rng),
+            "org": code,
+            "title": title,
+            "mobile": _mobile(rng) if rng.random() < 0.9 else "",
+            "is_leader": False,
+            "is_member": True,
+            "kinds": _kinds(rng, area),
+        }
 
 
 def enterprise_rows(scale: Scale, rng: random.Random):
