@@ -43,23 +43,22 @@ class TaizhangUserAdmin(UserAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
-        grants = formset.save()
-        for grant in grants:
-            audit_record(
-                actor=request.user,
-                action=AuditEntry.Action.GRANT,
-                ledger="users",
-                key=form.instance.username,
-                after={"role": grant.role, "org": grant.org.code},
-            )
+        user = form.instance
+        for grant in formset.save():
+            _audit_grant(request.user, user, after={"role": grant.role, "org": grant.org.code})
         for grant in formset.deleted_objects:
-            audit_record(
-                actor=request.user,
-                action=AuditEntry.Action.GRANT,
-                ledger="users",
-                key=form.instance.username,
-                before={"role": grant.role, "org": grant.org.code},
-            )
+            _audit_grant(request.user, user, before={"role": grant.role, "org": grant.org.code})
+
+
+def _audit_grant(actor, user, *, before=None, after=None):
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.GRANT,
+        ledger="users",
+        key=user.username,
+        before=before,
+        after=after,
+    )
 
 
 @admin.register(ApiToken)

@@ -109,10 +109,15 @@ def login_failed(*, username: str) -> None:
         if user is None:
             return
         user.failed_logins += 1
+        after = {"result": "密码错误", "failures": user.failed_logins}
         if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
             user.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
             user.failed_logins = 0
+            after["locked_until"] = user.locked_until.isoformat()
         user.save(update_fields=["failed_logins", "locked_until"])
+        audit_record(
+            actor=None, action=AuditEntry.Action.LOGIN, ledger="users", key=username, after=after
+        )
 
 
 def login_succeeded(*, user: User) -> None:

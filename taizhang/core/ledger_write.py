@@ -391,29 +391,21 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
 
 def _audit_changes(ledger: Ledger, changes, ctx: WriteContext) -> None:
     """One audit entry per written row, in the write's own transaction."""
+    key = ledger.key.field
+    created = [(row[key], None, _jsonable(ledger, row)) for s, _, row in changes if s is None]
+    updated = [
+        (row[key], _jsonable(ledger, before), _jsonable(ledger, row))
+        for s, before, row in changes
+        if s is not None
+    ]
     batch = new_batch()
-    audit_insert(
-        actor=ctx.actor,
-        action=AuditEntry.Action.CREATE,
-        ledger=ledger.name,
-        batch=batch,
-        changes=[
-            (row[ledger.key.field], None, _jsonable(ledger, row))
-            for s, _, row in changes
-            if s is None
-        ],
-    )
-    audit_insert(
-        actor=ctx.actor,
-        action=AuditEntry.Action.UPDATE,
-        ledger=ledger.name,
-        batch=batch,
-        changes=[
-            (row[ledger.key.field], _jsonable(ledger, before), _jsonable(ledger, row))
-            for s, before, row in changes
-            if s is not None
-        ],
-    )
+    for action, entries in (
+        (AuditEntry.Action.CREATE, created),
+        (AuditEntry.Action.UPDATE, updated),
+    ):
+        audit_insert(
+            actor=ctx.actor, action=action, ledger=ledger.name, changes=entries, batch=batch
+        )
 
 
 def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):

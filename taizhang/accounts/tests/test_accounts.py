@@ -28,6 +28,12 @@ def test_account_locks_after_repeated_failures(client, users, settings):
     response = login(client, "allowed", PASSWORD)
     assert "账号已锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    from taizhang.core.models import AuditEntry
+
+    lock = AuditEntry.objects.filter(
+        ledger="users", object_key="allowed", after__has_key="locked_until"
+    )
+    assert lock.count() == 1
     with time_machine.travel(
         dt.datetime.now(dt.UTC) + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES + 1)
     ):
