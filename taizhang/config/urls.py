@@ -35,6 +35,7 @@ urlpatterns = [
     path(
         "ledgers/<str:name>/<str:key>/archive/", ledgers.ledger_archive_view, name="ledger-archive"
     ),
+    path("healthz", pages.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

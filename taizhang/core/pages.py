@@ -42,6 +42,16 @@ def system(request):
     )
 
 
+def healthz(request):
+    """For load balancers and process supervisors: the database answers."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
 def forbidden(request, exception=None):
     return render(
         request,

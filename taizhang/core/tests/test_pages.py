@@ -70,3 +70,7 @@ def test_pages_of_the_shell_render_for_every_role(client_for, users):
 def test_unknown_ledger_is_a_chinese_404(client_for, users):
     response = client_for(users.office).get("/ledgers/nonsense/")
     assert response.status_code == 404 and "未找到" in response.content.decode()
+
+
+def test_health_check_answers_without_login(client, db):
+    assert client.get("/healthz").json() == {"status": "ok"}
