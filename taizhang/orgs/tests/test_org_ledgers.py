@@ -162,3 +162,16 @@ def test_an_org_with_people_or_children_cannot_be_archived(client_for, users):
     write("orgs", [{"code": "QSH-A-3", "name": "空支部", "parent": "QSH-A", "kind": "党支部"}])
     client.post("/ledgers/orgs/QSH-A-3/archive/")
     assert Organization.objects.get(code="QSH-A-3").archived_at is not None
+
+
+def test_archived_rows_are_listed_apart_and_can_be_restored(client_for, users):
+    client = client_for(users.allowed)
+    client.post("/ledgers/people/P-A2/archive/")
+    assert "王小明" not in client.get("/ledgers/people/").content.decode()
+    assert "王小明" in client.get("/ledgers/people/?archived=1").content.decode()
+    client.post("/ledgers/people/P-A2/archive/", {"restore": "1"})
+    assert Person.objects.get(code="P-A2").archived_at is None
+    actions = list(
+        AuditEntry.objects.filter(object_key="P-A2").order_by("id").values_list("action", flat=True)
+    )
+    assert actions == ["create", "archive", "restore"]
