@@ -431,7 +431,12 @@ def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):
 
 
 def _jsonable(ledger: Ledger, row: dict) -> dict:
-    return {c.field: c.jsonable(row.get(c.field)) for c in ledger.columns}
+    # Only dates and times need converting; the audit of a large import calls this per row.
+    timed = {c.field: c.jsonable for c in ledger.columns if c.kind in ("date", "datetime")}
+    out = {c.field: row.get(c.field) for c in ledger.columns}
+    for name, convert in timed.items():
+        out[name] = convert(out[name])
+    return out
 
 
 class ArchiveRefused(Exception):
