@@ -3,13 +3,13 @@ from django.contrib.auth import logout
 from django.utils import timezone
 
 _LAST_SEEN = "_last_seen"
+# The session (and its cookie's expiry) is renewed at most this often, not on every
+# request: a page view then costs no database write.
+_RENEW_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
-    """Log a session out after IDLE_TIMEOUT_MINUTES without a request.
-
-    The cookie age already expires idle browsers; this also ends sessions whose cookie
-    is replayed after the server-side idle limit."""
+    """Log a session out after IDLE_TIMEOUT_MINUTES without a request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,6 +20,6 @@ class IdleTimeoutMiddleware:
             last = request.session.get(_LAST_SEEN)
             if last is not None and now - last > settings.IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
-            else:
+            elif last is None or now - last > _RENEW_SECONDS:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)

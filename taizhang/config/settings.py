@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Idle-session timeout: the session expires this many minutes after the last request.
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("TAIZHANG_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # IdleTimeoutMiddleware renews it
 SESSION_COOKIE_HTTPONLY = True
 if _flag("TAIZHANG_HTTPS"):
     # Served through a TLS-terminating proxy that sets X-Forwarded-Proto.

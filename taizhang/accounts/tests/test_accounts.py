@@ -134,3 +134,11 @@ def test_ledger_rows_are_read_only_in_admin(client, users):
     client.force_login(users.admin)
     assert client.get("/admin/orgs/person/").status_code == 200
     assert client.get("/admin/orgs/person/add/").status_code == 403
+
+
+def test_activity_keeps_the_session_alive(client, users, settings):
+    client.force_login(users.allowed)
+    start = dt.datetime.now(dt.UTC)
+    for minutes in (20, 40, 60):
+        with time_machine.travel(start + dt.timedelta(minutes=minutes)):
+            assert client.get("/").status_code == 200, minutes
