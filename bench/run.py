@@ -66,6 +66,7 @@ def bench_pages(repeat: int) -> list[tuple]:
     for label, user in users.items():
         client = Client()
         client.force_login(user)
+        client.get("/")  # the session's first request renews it; count steady-state pages
         for kind, url in (
             ("列表页", "/ledgers/people/?page_size={n}"),
             ("API", "/api/v1/people/?page_size={n}"),
