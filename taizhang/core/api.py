@@ -89,17 +89,12 @@ def _describe(column: Column) -> str:
     text = column.header + ("（必填）" if column.required else "")
     if column.choices:
         text += "；可选：" + " / ".join(column.choices)
-    if column.kind == "ref":
-        text += f"；{registry_title(column.ref)}的编码"
-    if column.kind == "refs":
-        text += f"；{registry_title(column.ref)}的编码，可多个"
+    if column.kind in ("ref", "refs", "anyref"):
+        titles = "或".join(registry[t].title if t in registry else t for t in column.targets)
+        text += f"；{titles}的编码" + ("，可多个" if column.kind == "refs" else "")
     if column.kind in ("date", "datetime"):
         text += "；如 2023-09-15" + (" 14:30" if column.kind == "datetime" else "")
     return text
-
-
-def registry_title(name: str) -> str:
-    return registry[name].title if name in registry else name
 
 
 def _schemas(ledger: Ledger):
