@@ -67,20 +67,20 @@ class OrgLedger(Ledger):
         return self.column("parent")
 
     def scope_path_of(self, row, ctx):
-        """A new organization is written by whoever holds its nearest stored ancestor;
-        an existing one also needs its new parent in scope (moving a subtree)."""
-        parents = ctx.cache.setdefault("org_parent_paths", {})
-        if not parents:
-            codes = [c for c in ctx.ids.get("orgs", {})]
-            parents.update(Organization.objects.filter(code__in=codes).values_list("code", "path"))
-            for code, stored in ctx.existing.items():
-                parents[code] = stored.scope_path
-        parent = row.get("parent")
+        """An organization that stays under its parent is written by whoever holds it; a
+        new or moved one by whoever holds its (new) parent, or its nearest stored ancestor
+        when the parent is new in the same file."""
+        stored = ctx.existing.get(row["code"])
+        parent = row.get("parent") or ""
+        if stored is not None and stored.values["parent"] == parent:
+            return stored.scope_path
         if not parent:
-            stored = ctx.existing.get(row["code"])
-            return stored.scope_path if stored is not None and not stored.values["parent"] else None
-        if parent in parents:
-            return parents[parent]
+            return None  # a new root: the operator at the command line only
+        parents = ctx.cache.get("org_parent_paths")
+        if parents is None:
+            codes = list(ctx.ids.get("orgs", {}))
+            parents = dict(Organization.objects.filter(code__in=codes).values_list("code", "path"))
+            ctx.cache["org_parent_paths"] = parents
         batch = ctx.cache.get("org_batch_parents")
         if batch is None:
             batch = {r["code"]: r.get("parent") or None for _, r in ctx.rows}

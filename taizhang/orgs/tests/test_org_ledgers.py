@@ -175,3 +175,30 @@ def test_archived_rows_are_listed_apart_and_can_be_restored(client_for, users):
         AuditEntry.objects.filter(object_key="P-A2").order_by("id").values_list("action", flat=True)
     )
     assert actions == ["create", "archive", "restore"]
+
+
+def test_org_admin_may_rename_their_org_and_move_within_but_not_out_of_it(users):
+    assert (
+        problems(
+            "orgs",
+            [{"code": "QSH-A", "name": "湖坊镇党委（新）"}],
+            actor=users.allowed,
+            mode="update",
+        )
+        == []
+    )
+    assert Organization.objects.get(code="QSH-A").name == "湖坊镇党委（新）"
+    assert (
+        problems(
+            "orgs", [{"code": "QSH-A-1", "parent": "QSH-A-2"}], actor=users.allowed, mode="update"
+        )
+        == []
+    )
+    assert problems(
+        "orgs", [{"code": "QSH-A", "parent": "QSH-B"}], actor=users.allowed, mode="update"
+    ) == ["上级组织编码: “QSH-B”不在您的管理范围内"]
+    assert problems(
+        "orgs", [{"code": "QSH-B-1", "name": "改名"}], actor=users.allowed, mode="update"
+    ) == ["上级组织编码: “QSH-B”不在您的管理范围内"]
+    new_child = {"code": "QSH-A-9", "name": "新支部", "parent": "QSH-A", "kind": "党支部"}
+    assert problems("orgs", [new_child], actor=users.allowed) == []
