@@ -9,13 +9,18 @@ from .spreadsheet import FileProblem, SheetWriter, find_table, normalize_header,
 TEMPLATE_ROWS = 2000  # rows of the template that carry drop-down validation
 
 
+def check_size(size: int) -> None:
+    """Refuse a file over the limit before it is read."""
+    if size > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise FileProblem(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {limit} MB")
+
+
 def ledger_import(
     *, ledger: Ledger, actor, content: bytes, filename: str, dry_run=False
 ) -> Outcome:
     """Read a clerk's file and write it all or nothing. FileProblem if it cannot be read."""
-    if len(content) > settings.MAX_UPLOAD_BYTES:
-        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise FileProblem(f"文件过大（{len(content) / 1024 / 1024:.1f} MB），上限为 {limit} MB")
+    check_size(len(content))
     cells = read_cells(content, filename)
     by_header = {normalize_header(c.header): c for c in ledger.columns}
     table = find_table(cells, list(by_header), [c.header for c in ledger.required])

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from .audit import audit_history
 from .forms import form_fields, raw_row_from_post
 from .ledger import Ledger, registry
-from .ledger_files import ledger_import, write_errors, write_export, write_template
+from .ledger_files import check_size, ledger_import, write_errors, write_export, write_template
 from .ledger_read import can_read, can_write, ledger_row, ledger_search
 from .ledger_write import ArchiveRefused, ledger_archive, ledger_write
 from .spreadsheet import FileProblem
@@ -217,14 +217,17 @@ def ledger_import_view(request, name):
     ledger = _ledger(name)
     _writable(ledger, request.user)
     context = {"ledger": ledger}
-    if request.method == "POST" and "file" in request.FILES:
-        upload = request.FILES["file"]
+    if request.method == "POST":
         try:
-            if upload.size > settings.MAX_UPLOAD_BYTES:
-                raise FileProblem(
-                    f"文件过大（{upload.size / 1024 / 1024:.1f} MB），上限为 "
-                    f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
-                )
+            # The declared length is checked before Django spools the body to disk
+            # (allowing for the form fields around the file).
+            declared = _int(request.META.get("CONTENT_LENGTH"), 0)
+            if declared > settings.MAX_UPLOAD_BYTES + 64 * 1024:
+                check_size(declared)
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise FileProblem("请选择要导入的文件")
+            check_size(upload.size)
             content = upload.read()
             outcome = ledger_import(
                 ledger=ledger,

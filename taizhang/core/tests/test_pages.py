@@ -74,3 +74,8 @@ def test_unknown_ledger_is_a_chinese_404(client_for, users):
 
 def test_health_check_answers_without_login(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_import_without_a_file_says_so(client_for, users):
+    response = client_for(users.allowed).post(reverse("ledger-import", args=["people"]), {})
+    assert response.status_code == 400 and "请选择要导入的文件" in response.content.decode()
