@@ -97,14 +97,23 @@ def _header_columns(header_rows: list[list[object]], known: set[str]) -> dict[in
 
 
 def _data_rows(cells, start: int, columns: dict[int, str]) -> Iterable[tuple[int, dict]]:
+    """Rows with something under a ledger header. A row that only carries a pre-filled 序号
+    or a remark holds nothing of the ledger; a 合计/总计 row is a total, not a fact."""
     for index in range(start, len(cells)):
         row = cells[index]
-        values = [v for v in row if not (v is None or (isinstance(v, str) and not v.strip()))]
-        if not values:
+        filled = [v for v in row if not _blank(v)]
+        if not filled:
             continue
-        if isinstance(values[0], str) and re.sub(r"\s", "", values[0]) in SKIPPED_FIRST_CELLS:
+        if isinstance(filled[0], str) and re.sub(r"\s", "", filled[0]) in SKIPPED_FIRST_CELLS:
             continue
-        yield index + 1, {h: (row[c] if c < len(row) else None) for c, h in columns.items()}
+        values = {h: (row[c] if c < len(row) else None) for c, h in columns.items()}
+        if all(_blank(v) for v in values.values()):
+            continue
+        yield index + 1, values
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class SheetWriter:
