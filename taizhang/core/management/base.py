@@ -8,6 +8,14 @@ from taizhang.core.ledger import get_ledger
 class TaizhangCommand(BaseCommand):
     """Exit codes of LEDGERS.md §3: 1 rejected input, 2 usage or unreadable file."""
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        from taizhang.cli import ALIASES
+
+        public = {alias: name for name, alias in ALIASES.items()}.get(subcommand, subcommand)
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.prog = f"taizhang {public}"
+        return parser
+
     def reject(self, lines, code: int = 1):
         for line in [lines] if isinstance(lines, str) else lines:
             self.stderr.write(line)
