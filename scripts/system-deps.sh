@@ -11,6 +11,11 @@ fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  for attempt in 1 2 3; do  # a mirror may hiccup; try again before giving up
+    if $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null; then
+      break
+    fi
+    [ "$attempt" -eq 3 ] && { echo "Could not install: ${need[*]}" >&2; exit 1; }
+    echo "apt-get failed (attempt $attempt); retrying"
+  done
 fi

@@ -86,7 +86,9 @@ TEMPLATES = [
 _default_db = f"sqlite:///{HOME / 'taizhang.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("TAIZHANG_DATABASE_URL", _default_db), conn_max_age=60
+        os.environ.get("TAIZHANG_DATABASE_URL", _default_db),
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
