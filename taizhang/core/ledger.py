@@ -260,6 +260,10 @@ class Ledger:
     def prepare(self, obj, row: dict, ctx) -> None:
         """Set derived fields before the object is written."""
 
+    def related_links(self, obj) -> list[tuple[str, str]]:
+        """(label, URL) of other rows a detail page should lead to."""
+        return []
+
     def archive_blocker(self, obj) -> str | None:
         """Why this row may not be archived now (in Chinese), or None."""
         return None

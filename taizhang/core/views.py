@@ -111,6 +111,7 @@ def ledger_detail(request, name, key):
             "key": key,
             "fields": [(c, c.display(values[c.field])) for c in ledger.columns],
             "history": audit_history(ledger=ledger.name, key=key),
+            "links": ledger.related_links(obj),
             "headers": headers,
             "writable": can_write(ledger, request.user),
         },

@@ -116,6 +116,17 @@ class OrgLedger(Ledger):
                 cursor = parent_of.get(cursor)
         return problems
 
+    def related_links(self, obj):
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        query = urlencode({"org": obj.code})
+        return [
+            (f"{title}（含下级）", f"{reverse('ledger-list', args=[name])}?{query}")
+            for name, title in (("orgs", "组织"), ("people", "人员"), ("enterprises", "属地企业"))
+        ]
+
     def archive_blocker(self, obj):
         children = Organization.objects.filter(parent=obj, archived_at=None).count()
         people = Person.objects.filter(org=obj, archived_at=None).count()

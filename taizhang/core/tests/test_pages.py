@@ -79,3 +79,13 @@ def test_health_check_answers_without_login(client, db):
 def test_import_without_a_file_says_so(client_for, users):
     response = client_for(users.allowed).post(reverse("ledger-import", args=["people"]), {})
     assert response.status_code == 400 and "请选择要导入的文件" in response.content.decode()
+
+
+def test_an_org_page_leads_to_its_people(client_for, users):
+    client = client_for(users.allowed)
+    page = client.get("/ledgers/orgs/QSH-A/").content.decode()
+    assert "/ledgers/people/?org=QSH-A" in page
+    assert sorted(_codes(client.get("/ledgers/people/?org=QSH-A").content.decode())) == [
+        "P-A1",
+        "P-A2",
+    ]
