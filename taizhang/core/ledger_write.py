@@ -88,18 +88,20 @@ def ledger_write(
     """Create or update rows. `rows` holds (row number, {field: raw value}); a field absent
     from a row keeps its stored value. `mode` is upsert, create or update.
 
-    Checks and writes share one transaction, so what was checked is what is written; a
-    concurrent writer that slips a conflicting row in between is reported, not a crash."""
+    Checks and writes share one transaction, so what was checked is what is written; when
+    a concurrent writer slips a conflicting row in between, the checks run again."""
     if dry_run:
         return _check_and_write(ledger, actor, rows, mode, dry_run)
-    try:
-        with transaction.atomic():
-            return _check_and_write(ledger, actor, rows, mode, dry_run)
-    except IntegrityError:
-        key = ledger.key
-        return Outcome(
-            problems=[Problem(None, key.header, key.field, "", "数据刚被他人修改，请重新提交")]
-        )
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _check_and_write(ledger, actor, rows, mode, dry_run)
+        except IntegrityError:
+            continue  # another writer got there first: check again against what it wrote
+    key = ledger.key
+    return Outcome(
+        problems=[Problem(None, key.header, key.field, "", "数据刚被他人修改，请重新提交")]
+    )
 
 
 def _check_and_write(ledger: Ledger, actor, rows, mode: str, dry_run: bool) -> Outcome:
