@@ -73,7 +73,7 @@ def ledger_search(
         query = Q()
         for lookup in ledger.search_fields:
             if lookup == "name_initials":
-                query |= Q(name_initials__startswith=q.lower())
+                query |= Q(name_initials__contains=" " + q.lower())
             else:
                 query |= Q(**{f"{lookup}__icontains": q})
         queryset = queryset.filter(query)

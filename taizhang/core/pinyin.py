@@ -1,17 +1,25 @@
-"""Pinyin initials, so that "zs" typed on a phone finds 张三."""
+"""Pinyin initials, so that "zs" typed on a phone finds 张三 — and "zgf" finds 曾国藩,
+whose surname a dictionary reads céng first: every reading of a character counts."""
 
 from functools import lru_cache
+from itertools import islice, product
 
 from pypinyin import Style, pinyin
 
+MAX_READINGS = 16  # combinations kept per name (polyphonic characters multiply them)
+
 
 @lru_cache(maxsize=20000)
-def _initial(char: str) -> str:
+def _initials_of(char: str) -> tuple[str, ...]:
     if char.isascii():
-        return char.lower() if char.isalnum() else ""
-    letters = pinyin(char, style=Style.FIRST_LETTER, errors="ignore", strict=False)
-    return letters[0][0].lower() if letters and letters[0] else ""
+        return (char.lower(),) if char.isalnum() else ("",)
+    letters = pinyin(char, style=Style.FIRST_LETTER, heteronym=True, errors="ignore", strict=False)
+    found = tuple(dict.fromkeys(x.lower() for x in letters[0] if x)) if letters else ()
+    return found or ("",)
 
 
 def initials(text: str) -> str:
-    return "".join(_initial(c) for c in text or "")
+    """The initials of every reading, each preceded by a space: 曾国藩 → " cgf zgf".
+    Search for a prefix q with `contains=" " + q`."""
+    readings = ("".join(p) for p in product(*(_initials_of(c) for c in text or "")))
+    return "".join(f" {r}" for r in sorted(set(islice(readings, MAX_READINGS))))

@@ -65,8 +65,8 @@ class PersonKind(models.TextChoices):
 class Person(LedgerModel):
     code = models.CharField("人员编号", max_length=64, unique=True)
     name = models.CharField("姓名", max_length=64)
-    # Pinyin initials of the name ("zs" for 张三), for search typed on a phone.
-    name_initials = models.CharField(max_length=64, default="", db_index=True)
+    # Pinyin initials of every reading of the name (" zs" for 张三), for search on a phone.
+    name_initials = models.CharField(max_length=255, default="")
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people")
     title = models.CharField("职务", max_length=100, blank=True)
     mobile = models.CharField("手机号码", max_length=11, blank=True)

@@ -202,3 +202,15 @@ def test_org_admin_may_rename_their_org_and_move_within_but_not_out_of_it(users)
     ) == ["上级组织编码: “QSH-B”不在您的管理范围内"]
     new_child = {"code": "QSH-A-9", "name": "新支部", "parent": "QSH-A", "kind": "党支部"}
     assert problems("orgs", [new_child], actor=users.allowed) == []
+
+
+def test_every_reading_of_a_polyphonic_surname_finds_the_person(district, users):
+    from taizhang.core.ledger_read import ledger_search
+
+    write("people", [{"code": "P-Z", "name": "曾国藩", "org": "QSH-A-1"}])
+    for typed in ("zgf", "cgf", "ZG"):
+        found = ledger_search(registry["people"], users.office, q=typed)
+        assert list(found.values_list("code", flat=True)) == ["P-Z"], typed
+    assert not ledger_search(
+        registry["people"], users.office, q="gf"
+    ).exists()  # initials match from the start
