@@ -51,6 +51,7 @@ class WriteContext:
     actor: object
     scope: Scope
     root_id: int | None
+    root_path: str
     district: str
     ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ledger -> key -> id
     paths: dict[int, str] = field(default_factory=dict)  # org id -> path
@@ -68,9 +69,9 @@ class WriteContext:
 
 
 def _root(scope: Scope):
-    from taizhang.orgs.models import Organization
+    from taizhang.orgs.models import Organization, path_root_id
 
-    root_ids = {int(path.split(".")[0]) for path in scope.paths}
+    root_ids = {path_root_id(path) for path in scope.paths}
     roots = Organization.objects.filter(parent=None)
     if root_ids:
         roots = roots.filter(id__in=root_ids)
@@ -112,6 +113,7 @@ def _check_and_write(ledger: Ledger, actor, rows, mode: str, dry_run: bool) -> O
         actor=actor,
         scope=scope,
         root_id=root.id if root else None,
+        root_path=root.path if root else "",
         district=root.code if root else "",
     )
     outcome = Outcome()
@@ -282,9 +284,8 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
     if ctx.system:
         return
     if ledger.scope_path is None:
-        if not ctx.scope.roles & ledger.write_roles or not ctx.scope.covers(
-            f"{ctx.root_id}.", ledger.write_roles
-        ):
+        # District-wide lists are written by those who hold the district itself.
+        if not ctx.root_path or not ctx.scope.covers(ctx.root_path, ledger.write_roles):
             key = ledger.key
             for number, row in merged:
                 outcome.problems.append(

@@ -15,6 +15,7 @@ from .models import (
     Person,
     PersonKind,
     WorkGroup,
+    path_segment,
 )
 from .validators import credit_code, mobile_number
 
@@ -145,10 +146,10 @@ class OrgLedger(Ledger):
 
         def expected(org) -> str:
             if org.parent_id is None:
-                return f"{org.pk}."
+                return path_segment(org.pk)
             if org.parent_id in by_id:
-                return expected(by_id[org.parent_id]) + f"{org.pk}."
-            return paths[org.parent_id] + f"{org.pk}."
+                return expected(by_id[org.parent_id]) + path_segment(org.pk)
+            return paths[org.parent_id] + path_segment(org.pk)
 
         fresh, moved = [], []
         for org in objs:

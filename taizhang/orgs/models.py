@@ -27,9 +27,21 @@ class OrgKind(models.TextChoices):
     OTHER = "其他"
 
 
+PATH_STEP = 8  # digits per level: 10^8 organizations, and text order is tree order
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{PATH_STEP}d}."
+
+
+def path_root_id(path: str) -> int:
+    return int(path[:PATH_STEP])
+
+
 class Organization(LedgerModel):
-    """A node of the org tree. `path` is the materialized path of ids ("1.5.23."):
-    a subtree is one indexed prefix predicate."""
+    """A node of the org tree. `path` is the materialized path of fixed-width ids
+    ("00000001.00000005.00000023."): a subtree is one indexed prefix predicate, and
+    sorting by path lists the tree depth-first."""
 
     code = models.CharField("组织编码", max_length=64, unique=True)
     name = models.CharField("组织名称", max_length=200)

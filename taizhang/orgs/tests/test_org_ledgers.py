@@ -5,7 +5,7 @@ from taizhang.core.ledger import registry
 from taizhang.core.ledger_write import ledger_archive, ledger_write
 from taizhang.core.models import AuditEntry
 from taizhang.orgs.demo import _credit_code
-from taizhang.orgs.models import Enterprise, Organization, Person, WorkGroup
+from taizhang.orgs.models import Enterprise, Organization, Person, WorkGroup, path_segment
 from taizhang.orgs.services import org_move
 from taizhang.orgs.validators import credit_check_character
 
@@ -84,7 +84,8 @@ def test_orgs_of_one_file_may_point_at_each_other_in_any_order(district):
         ],
     )
     child = Organization.objects.get(code="QSH-C-1")
-    assert child.path == f"{Organization.objects.get(code='QSH').pk}.{child.parent.pk}.{child.pk}."
+    root = Organization.objects.get(code="QSH")
+    assert child.path == "".join(path_segment(o.pk) for o in (root, child.parent, child))
 
 
 def test_archived_rows_leave_lists_but_keep_their_history(district, users):
