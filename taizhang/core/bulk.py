@@ -30,6 +30,19 @@ def _preparer(field):
     return prepare
 
 
+def new_instances(model, count: int) -> list:
+    """Unsaved instances holding each field's default, made without Model.__init__ (which
+    costs more than the INSERT itself when a 40,000-row import creates its rows)."""
+    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
+    made = []
+    for _ in range(count):
+        obj = model.__new__(model)
+        obj.__dict__.update(defaults)
+        obj._state = models.base.ModelState()
+        made.append(obj)
+    return made
+
+
 def insert_values(model, field_names: list[str], rows: list[tuple]) -> None:
     """INSERT Python values (in `field_names` order), prepared per field as Django would."""
     fields = [model._meta.get_field(name) for name in field_names]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from taizhang.accounts.selectors import Scope, scope_for
 
 from .audit import audit_insert, audit_record, new_batch
-from .bulk import insert_objects
+from .bulk import insert_objects, new_instances
 from .cells import CellError
 from .ledger import Column, Ledger, Stored, registry
 from .models import AuditEntry
@@ -361,9 +361,10 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
     instances = {}
     for start in range(0, len(pks), CHUNK):
         instances.update(model.objects.in_bulk(pks[start : start + CHUNK]))
+    fresh = iter(new_instances(model, sum(1 for stored, _, _ in changes if stored is None)))
     for stored, _, row in changes:
         if stored is None:
-            obj = model()
+            obj = next(fresh)
             obj.created_at = now
             new_objs.append(obj)
         else:
