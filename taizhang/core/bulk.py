@@ -33,11 +33,16 @@ def _preparer(field):
 def new_instances(model, count: int) -> list:
     """Unsaved instances holding each field's default, made without Model.__init__ (which
     costs more than the INSERT itself when a 40,000-row import creates its rows)."""
-    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
+    fields = model._meta.concrete_fields
+    constant = {f.attname: f.get_default() for f in fields if not callable(f.default)}
+    # A callable default (list, dict, …) is called for each instance, as Django does.
+    per_instance = [f for f in fields if callable(f.default)]
     made = []
     for _ in range(count):
         obj = model.__new__(model)
-        obj.__dict__.update(defaults)
+        obj.__dict__.update(constant)
+        for field in per_instance:
+            obj.__dict__[field.attname] = field.get_default()
         obj._state = models.base.ModelState()
         made.append(obj)
     return made

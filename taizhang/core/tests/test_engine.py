@@ -43,3 +43,12 @@ def test_a_code_of_any_of_several_ledgers(district):
         "T1": "QSH-B",
         "T2": company,
     }
+
+
+def test_new_instances_hold_defaults_like_django_makes_them():
+    from taizhang.core.bulk import new_instances
+
+    made, expected = new_instances(Person, 2)[0], Person()
+    for field in Person._meta.concrete_fields:
+        assert getattr(made, field.attname) == getattr(expected, field.attname), field.name
+    assert made._state.adding and made.pk is None
