@@ -180,3 +180,22 @@ def test_import_preview_lists_each_change(client_for, users):
         .content.decode()
     )
     assert "P-A1 张三：手机号码 “13800138000” → “13900000000”" in page
+
+
+def test_home_and_dispatch_show_only_the_granted_subtree(client_for, users):
+    from conftest import write
+
+    write(
+        "work_groups",
+        [
+            {"code": "G-A", "name": "湖坊工作组", "leader": "P-A1"},
+            {"code": "G-B", "name": "京东工作组", "leader": "P-B1"},
+        ],
+    )
+    client = client_for(users.allowed)
+    dispatch = client.get(reverse("dispatch")).content.decode()
+    assert "湖坊工作组" in dispatch and "京东工作组" not in dispatch
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-figure="组织">3<' in home and 'data-figure="党员">2<' in home
+    sibling_home = client_for(users.sibling).get(reverse("home")).content.decode()
+    assert 'data-figure="组织">2<' in sibling_home and 'data-figure="党员">1<' in sibling_home
