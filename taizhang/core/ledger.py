@@ -52,7 +52,9 @@ class Column:
         value = _PARSERS[self.kind](self, raw)
         if self.max_length and isinstance(value, str) and len(value) > self.max_length:
             raise CellError(f"长度超过 {self.max_length} 个字符")
-        if self.check and value not in ("", None, []):
+        if self.is_empty(value):
+            return value if self.default is None else self.default
+        if self.check:
             value = self.check(value)
         return value
 
@@ -95,13 +97,13 @@ _PARSERS = {
     "percent": lambda c, raw: cells.parse_int(raw, low=0, high=100, percent=True),
     "date": lambda c, raw: cells.parse_date(raw),
     "datetime": lambda c, raw: cells.parse_datetime(raw),
-    "bool": lambda c, raw: cells.parse_bool(raw, default=c.default),
+    "bool": lambda c, raw: cells.parse_bool(raw),
     "choice": lambda c, raw: cells.parse_choice(raw, c.choices),
     "choices": _parse_choices,
     "ref": lambda c, raw: cells.parse_code(raw),
     "anyref": lambda c, raw: cells.parse_code(raw),
     "refs": lambda c, raw: sorted(
-        dict.fromkeys(cells.parse_code(v) for v in cells.split_multi(raw) if cells.parse_code(v))
+        {code for code in map(cells.parse_code, cells.split_multi(raw)) if code}
     ),
 }
 

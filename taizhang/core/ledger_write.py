@@ -2,6 +2,7 @@
 `ledger_write`, which parses, checks scope and references, and writes atomically with
 audit — or writes nothing and returns every problem."""
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from .ledger import Column, Ledger, Stored, registry
 from .models import AuditEntry
 
 CHUNK = 500
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -98,7 +100,8 @@ def ledger_write(
             with transaction.atomic():
                 return _check_and_write(ledger, actor, rows, mode, dry_run)
         except IntegrityError:
-            continue  # another writer got there first: check again against what it wrote
+            # Another writer got there first: check again against what it wrote.
+            logger.warning("ledger %s: write conflict, checking again", ledger.name, exc_info=True)
     key = ledger.key
     return Outcome(
         problems=[Problem(None, key.header, key.field, "", "数据刚被他人修改，请重新提交")]
@@ -164,8 +167,6 @@ def _parse_rows(ledger: Ledger, rows, outcome: Outcome) -> list[tuple[int | None
                     )
                 )
                 continue
-            if column.is_empty(value) and column.default is not None and column.kind != "bool":
-                value = column.default
             row[column.field] = value
         parsed.append((number, row))
     return parsed
@@ -178,11 +179,11 @@ def _shown(raw) -> str:
 def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: Outcome):
     key = ledger.key
     first_seen: dict[str, int | None] = {}
+    unreadable = {p.row for p in outcome.problems if p.field == key.field}
     for number, row in parsed:
         value = row.get(key.field, "")
         if not value:
-            already = any(p.row == number and p.field == key.field for p in outcome.problems)
-            if not already:
+            if number not in unreadable:
                 outcome.problems.append(
                     Problem(number, key.header, key.field, "", "必填，不能为空")
                 )
@@ -258,14 +259,7 @@ def _codes(value) -> list[str]:
 
 def _merge_existing(ledger: Ledger, parsed, ctx: WriteContext):
     """Fill the fields a row does not carry: from the stored row, else from the defaults."""
-    defaults = {}
-    for column in ledger.columns:
-        try:
-            defaults[column.field] = column.parse(None)
-        except CellError:
-            defaults[column.field] = None
-        if column.is_empty(defaults[column.field]) and column.default is not None:
-            defaults[column.field] = column.default
+    defaults = {column.field: column.parse(None) for column in ledger.columns}
     merged = []
     for number, row in parsed:
         stored = ctx.existing.get(row.get(ledger.key.field))

@@ -15,6 +15,7 @@ from .models import (
     Person,
     PersonKind,
     WorkGroup,
+    path_ids,
     path_segment,
 )
 from .validators import credit_code, mobile_number
@@ -93,11 +94,18 @@ class OrgLedger(Ledger):
         return parents.get(parent)
 
     def check_batch(self, rows, ctx):
-        """The tree stays a tree: no cycle, exactly one root."""
-        parent_of = dict(Organization.objects.values_list("code", "parent__code"))
-        has_root = any(p is None for p in parent_of.values())
-        for _, row in rows:
-            parent_of[row["code"]] = row.get("parent") or None
+        """The tree stays a tree: no cycle, exactly one root. The walk up from each row
+        only meets organizations of this file or on the stored paths of the parents it
+        names, so only those are read, not the whole tree."""
+        batch_parent = {row["code"]: row.get("parent") or None for _, row in rows}
+        named = {p for p in batch_parent.values() if p}
+        paths = Organization.objects.filter(code__in=named).values_list("path", flat=True)
+        ancestors = {pk for path in paths for pk in path_ids(path)}
+        parent_of = dict(
+            Organization.objects.filter(id__in=ancestors).values_list("code", "parent__code")
+        )
+        parent_of.update(batch_parent)
+        has_root = Organization.objects.filter(parent=None).exists()
         problems = []
         for index, (_, row) in enumerate(rows):
             code, parent = row["code"], row.get("parent")

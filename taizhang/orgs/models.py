@@ -38,6 +38,11 @@ def path_root_id(path: str) -> int:
     return int(path[:PATH_STEP])
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids along a path, root first."""
+    return [int(path[i : i + PATH_STEP]) for i in range(0, len(path), PATH_STEP + 1)]
+
+
 class Organization(LedgerModel):
     """A node of the org tree. `path` is the materialized path of fixed-width ids
     ("00000001.00000005.00000023."): a subtree is one indexed prefix predicate, and

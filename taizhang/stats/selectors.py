@@ -23,13 +23,14 @@ def _org_path(code: str, user) -> str:
     return path
 
 
-def figure_rows(figure: Figure, *, user=None, org: str = "", date_from=None, date_to=None):
+def figure_rows(figure: Figure, *, user=None, org_path: str = "", date_from=None, date_to=None):
+    """The rows one figure counts; `org_path` narrows to a subtree already in scope."""
     ledger = registry[figure.ledger]
     queryset = ledger.model.objects.filter(archived_at=None)
     if user is not None and ledger.scope_path is not None:
         queryset = scope_for(user).filter(queryset, ledger.scope_path)
-    if org and ledger.scope_path is not None:
-        queryset = queryset.filter(**{f"{ledger.scope_path}__startswith": _org_path(org, user)})
+    if org_path and ledger.scope_path is not None:
+        queryset = queryset.filter(**{f"{ledger.scope_path}__startswith": org_path})
     if figure.date_field:
         column = ledger.column(figure.date_field)
         attr = f"{column.attr}__date" if column.kind == "datetime" else column.attr
@@ -42,10 +43,11 @@ def figure_rows(figure: Figure, *, user=None, org: str = "", date_from=None, dat
 
 def figures(*, user=None, org: str = "", date_from=None, date_to=None) -> dict[str, dict[str, int]]:
     """{"orgs": {"organizations": 1234, …}, …}. `user` None means the whole database."""
+    org_path = _org_path(org, user) if org else ""
     result: dict[str, dict[str, int]] = {}
     for figure in FIGURES:
         count = figure_rows(
-            figure, user=user, org=org, date_from=date_from, date_to=date_to
+            figure, user=user, org_path=org_path, date_from=date_from, date_to=date_to
         ).count()
         result.setdefault(figure.group, {})[figure.key] = count
     return result

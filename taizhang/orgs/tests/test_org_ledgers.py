@@ -215,3 +215,16 @@ def test_every_reading_of_a_polyphonic_surname_finds_the_person(district, users)
     assert not ledger_search(
         registry["people"], users.office, q="gf"
     ).exists()  # initials match from the start
+
+
+def test_cycles_are_judged_on_the_tree_as_the_file_leaves_it(district):
+    swap = [{"code": "QSH-A-1", "parent": "QSH-B"}, {"code": "QSH-A", "parent": "QSH-A-1"}]
+    assert problems("orgs", swap, mode="update") == []  # QSH-A-1 leaves QSH-A first: no cycle
+    assert Organization.objects.get(code="QSH-A").path.startswith(
+        Organization.objects.get(code="QSH-A-1").path
+    )
+    loop = [{"code": "QSH-B", "parent": "QSH-A-2"}, {"code": "QSH-A-2", "parent": "QSH-B-1"}]
+    assert problems("orgs", loop, mode="update") == [
+        "上级组织编码: “QSH-A-2”是本组织或其下级，组织树不能成环",
+        "上级组织编码: “QSH-B-1”是本组织或其下级，组织树不能成环",
+    ]
