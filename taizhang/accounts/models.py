@@ -27,6 +27,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    def roles_display(self) -> list[str]:
+        from .selectors import user_roles_display
+
+        return user_roles_display(self)
+
+    def scope_grants(self) -> list[tuple[str, str]]:
+        """(org path, role) of each grant on a live organization: what the engine's
+        scope is made of."""
+        return list(self.grants.filter(org__archived_at=None).values_list("org__path", "role"))
+
 
 class Grant(models.Model):
     """A role held over one organization's whole subtree."""

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "taizhang.core",
+    "taizhang.shell",
     "taizhang.accounts",
     "taizhang.orgs",
     "taizhang.stats",
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "taizhang.core.context.navigation",
+                "taizhang.shell.context.navigation",
             ],
         },
     },
@@ -106,6 +107,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The function the API's bearer authentication reads a token with (core names no app).
+TAIZHANG_TOKEN_USER = "taizhang.accounts.services.token_user"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -149,6 +152,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Attachments of ledger rows (through Django's storage API; never served directly).
+MEDIA_ROOT = HOME / "files"
+MEDIA_URL = "/files/"
 UPLOAD_DIR = HOME / "uploads"
 # Ledger files larger than this are refused before they are read.
 MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_MB", "10")) * 1024 * 1024

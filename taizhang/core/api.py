@@ -1,23 +1,25 @@
 """The JSON API of LEDGERS.md §6, generated from the ledger declarations."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.module_loading import autodiscover_modules, import_string
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field, create_model
 
-from taizhang.accounts.services import token_user
-
+from .access import fetch_for_read, fetch_for_write, may_write
 from .ledger import Column, Ledger, registry
-from .ledger_read import can_write, ledger_row, ledger_search
+from .ledger_read import ledger_search
 from .ledger_write import ArchiveRefused, Problem, ledger_archive, ledger_write
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = token_user(token)
+        # The accounts app issues tokens; settings name the function that reads one.
+        user = import_string(settings.TAIZHANG_TOKEN_USER)(token)
         if user is not None:
             request.user = user
         return user
@@ -76,33 +78,22 @@ def _unauthenticated(request, exc):
     )
 
 
-_OUT_TYPES = {
-    "int": int | None,
-    "percent": int | None,
-    "bool": bool,
-    "refs": list[str],
-}
 _IN_TYPE = str | int | float | bool | list[str | int] | None
 
 
 def _describe(column: Column) -> str:
-    text = column.header + ("（必填）" if column.required else "")
-    if column.choices:
-        text += "；可选：" + " / ".join(column.choices)
-    if column.kind in ("ref", "refs", "anyref"):
-        titles = "或".join(registry[t].title if t in registry else t for t in column.targets)
-        text += f"；{titles}的编码" + ("，可多个" if column.kind == "refs" else "")
-    if column.kind in ("date", "datetime"):
-        text += "；如 2023-09-15" + (" 14:30" if column.kind == "datetime" else "")
-    return text
+    return column.header + ("（必填）" if column.required else "") + column.kind.describe(column)
 
 
 def _schemas(ledger: Ledger):
     out_fields = {
-        c.field: (_OUT_TYPES.get(c.kind, str | None), Field(None, description=_describe(c)))
-        for c in ledger.columns
+        c.field: (c.kind.api_type, Field(None, description=_describe(c))) for c in ledger.columns
     }
     out_fields["archived"] = (bool, Field(False, description="是否已归档"))
+    out_fields["warnings"] = (
+        list[str],
+        Field([], description="保存时的提醒（不阻止保存，如调研冲突）；查询时为空"),
+    )
     out = create_model(f"{ledger.name.title().replace('_', '')}Out", __base__=Schema, **out_fields)
     in_fields = {c.field: (_IN_TYPE, Field(None, description=_describe(c))) for c in ledger.columns}
     body = create_model(f"{ledger.name.title().replace('_', '')}In", __base__=Schema, **in_fields)
@@ -127,16 +118,21 @@ class ListParams(Schema):
     org: str = Field("", description="组织编码：只看该组织及其下级")
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=500)
+    figure: str = Field("", description="统计数字的键（如 orgs.members）：只列它统计的记录")
+    from_: str = Field("", alias="from", description="与 figure 同用：起始日期（含）")
+    to: str = Field("", description="与 figure 同用：截止日期（含）")
 
 
 def _write(ledger: Ledger, request, raw: dict, mode: str):
-    if not can_write(ledger, request.auth):
+    if not may_write(ledger, request.auth):
         raise PermissionDenied
     outcome = ledger_write(ledger=ledger, actor=request.auth, rows=[(None, raw)], mode=mode)
     if not outcome.ok:
         raise ApiProblem(outcome.problems)
     key = ledger.key.parse(raw[ledger.key.field])
-    return _item(ledger, ledger_row(ledger, request.auth, key))
+    item = _item(ledger, fetch_for_read(ledger, request.auth, key))
+    item["warnings"] = [w.line() for w in outcome.warnings]
+    return item
 
 
 def _router(ledger: Ledger) -> Router:
@@ -145,14 +141,19 @@ def _router(ledger: Ledger) -> Router:
 
     @router.get("/", response=page, summary=f"{ledger.title}列表")
     def list_rows(request, params: Query[ListParams]):
-        rows = ledger_search(ledger, request.auth, q=params.q, org=params.org)
+        drill = {}
+        if params.figure:
+            drill = figure_window(
+                ledger, request.auth, params.figure, params.org, params.from_, params.to
+            )
+        rows = ledger_search(ledger, request.auth, q=params.q, org=params.org, **drill)
         start = (params.page - 1) * params.page_size
         items = [_item(ledger, o) for o in rows[start : start + params.page_size]]
         return {"count": rows.count(), "items": items}
 
     @router.get("/{key}", response=out, summary=f"查看{ledger.title}")
     def get_row(request, key: str):
-        return _item(ledger, ledger_row(ledger, request.auth, key))
+        return _item(ledger, fetch_for_read(ledger, request.auth, key))
 
     @router.post("/", response={201: out}, summary=f"新增{ledger.title}")
     def create_row(request, payload: body):
@@ -162,16 +163,14 @@ def _router(ledger: Ledger) -> Router:
 
     @router.patch("/{key}", response=out, summary=f"修改{ledger.title}")
     def update_row(request, key: str, payload: body):
-        ledger_row(ledger, request.auth, key)  # 404 outside scope, before anything else
+        fetch_for_write(ledger, request.auth, key)  # 404 outside scope, 403 read-only
         raw = payload.model_dump(exclude_unset=True)
         raw[ledger.key.field] = key
         return _write(ledger, request, raw, "update")
 
     @router.delete("/{key}", response=out, summary=f"归档{ledger.title}")
     def archive_row(request, key: str):
-        obj = ledger_row(ledger, request.auth, key)
-        if not can_write(ledger, request.auth):
-            raise PermissionDenied
+        obj = fetch_for_write(ledger, request.auth, key)
         try:
             ledger_archive(ledger=ledger, actor=request.auth, obj=obj)
         except ArchiveRefused as refused:
@@ -183,27 +182,33 @@ def _router(ledger: Ledger) -> Router:
     return router
 
 
-def mount_ledgers():
-    for ledger in registry.values():
-        api.add_router(f"/{ledger.name}/", _router(ledger))
+def figure_window(ledger: Ledger, user, key: str, org: str, date_from: str, date_to: str):
+    """The figure and window a drill-down names: ApiProblem for an unknown figure, a
+    figure of another ledger or a bad date; 404 for an organization outside scope."""
+    from .cells import CellError, parse_date
+    from .figures import UnknownOrg, figure_registry, window_for
+    from .scope import scope_for
 
-
-class StatsParams(Schema):
-    org: str = Field("", description="组织编码")
-    from_: str = Field("", alias="from", description="起始日期（含）")
-    to: str = Field("", description="截止日期（含）")
-
-
-@api.get("/stats", summary="统计数字（LEDGERS.md §4）", tags=["统计"])
-def stats(request, params: Query[StatsParams]):
-    from taizhang.core.cells import CellError, parse_date
-    from taizhang.stats.selectors import UnknownOrg, figures
-
+    figure = figure_registry.get(key)
+    if figure is None or figure.ledger != ledger.name:
+        raise ApiProblem(
+            [Problem(None, "统计", "figure", key, f"“{key}”不是{ledger.title}的统计数字")]
+        )
     try:
-        date_from, date_to = parse_date(params.from_), parse_date(params.to)
+        start, end = parse_date(date_from), parse_date(date_to)
     except CellError as error:
         raise ApiProblem([Problem(None, "日期", "from", "", str(error))]) from None
     try:
-        return figures(user=request.auth, org=params.org, date_from=date_from, date_to=date_to)
+        window = window_for(scope_for(user), org=org, date_from=start, date_to=end)
     except UnknownOrg:
         raise Http404 from None
+    return {"figure": figure, "window": window}
+
+
+def mount_ledgers():
+    """Every registered ledger's routes, then each app's own `api.py` (its routes on
+    `api`); returns the URL patterns."""
+    for ledger in registry.values():
+        api.add_router(f"/{ledger.name}/", _router(ledger))
+    autodiscover_modules("api")
+    return api.urls

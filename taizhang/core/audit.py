@@ -9,6 +9,21 @@ from .models import AuditEntry
 FIELDS = ["at", "actor", "actor_name", "action", "ledger", "object_key", "before", "after", "batch"]
 
 
+ACTION_LABELS = {
+    **dict(AuditEntry.Action.choices),
+    "core.attachment.stored": "上传附件",
+}
+
+
+def action_register(code: str, label: str) -> None:
+    """Name a dotted action code an app records (e.g. "rectify.measure.verified": "销号")."""
+    ACTION_LABELS[code] = label
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
 def new_batch() -> str:
     return uuid.uuid4().hex
 

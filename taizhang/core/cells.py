@@ -39,7 +39,7 @@ def half_width(text: str) -> str:
     )
 
 
-def _number_text(value: float | int) -> str:
+def number_text(value: float | int) -> str:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CellError("不是有效的数值")
@@ -59,7 +59,7 @@ def parse_text(raw) -> str:
     if isinstance(raw, bool):
         return "是" if raw else "否"
     if isinstance(raw, int | float):
-        return _number_text(raw)
+        return number_text(raw)
     if isinstance(raw, dt.datetime):
         return raw.strftime("%Y-%m-%d %H:%M")
     if isinstance(raw, dt.date):
@@ -71,7 +71,7 @@ def parse_code(raw) -> str:
     """Codes are text: a number Excel made of a code is turned back; scientific notation
     means the digits were lost and is refused."""
     if isinstance(raw, float | int) and not isinstance(raw, bool):
-        return _number_text(raw)
+        return number_text(raw)
     text = parse_text(raw)
     if not text.isascii():
         text = half_width(text)
@@ -109,7 +109,7 @@ def parse_int(raw, *, low: int | None = None, high: int | None = None, percent=F
 
 def _serial_to_datetime(serial: float) -> dt.datetime:
     if not 1 <= serial < 2958466:  # Excel's 1900-01-01 .. 9999-12-31
-        raise CellError(f"“{_number_text(serial)}”不是有效日期")
+        raise CellError(f"“{number_text(serial)}”不是有效日期")
     return EXCEL_EPOCH + dt.timedelta(days=serial)
 
 
@@ -182,7 +182,7 @@ def parse_bool(raw, *, default: bool | None = None) -> bool | None:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int | float) and raw is not None:
-        text = _number_text(raw)
+        text = number_text(raw)
     else:
         text = parse_text(raw)
         text = (text if text.isascii() else half_width(text)).lower()

@@ -1,6 +1,6 @@
 """Turning a submitted ledger form into the raw row `ledger_write` reads, and back."""
 
-from .ledger import Column, Ledger
+from .ledger import Ledger
 
 
 def raw_row_from_post(ledger: Ledger, post, *, editing: bool) -> dict:
@@ -16,41 +16,37 @@ def raw_row_from_post(ledger: Ledger, post, *, editing: bool) -> dict:
     return row
 
 
-def form_fields(ledger: Ledger, values: dict, errors: dict) -> list[dict]:
+def form_values(ledger: Ledger, obj) -> dict:
+    """What a form starts from: the stored row, or each column's declared default (a
+    blank form must save what the declaration says, never the browser's first option)."""
+    if obj is not None:
+        return ledger.values(obj)
+    return {column.field: column.parse(None) for column in ledger.columns}
+
+
+def form_fields(ledger: Ledger, values: dict, errors: dict, warnings: dict | None = None):
     """What a template needs to draw each input."""
+    warnings = warnings or {}
     return [
         {
             "column": column,
-            "input": _input_type(column),
+            "input": column.input,
             "value": _form_value(column, values.get(column.field)),
             "error": errors.get(column.field, ""),
+            "warning": warnings.get(column.field, ""),
+            "options": column.kind.values(column) if column.input == "select" else [],
         }
         for column in ledger.columns
     ]
 
 
-def _input_type(column: Column) -> str:
-    return {
-        "date": "date",
-        "datetime": "datetime-local",
-        "int": "number",
-        "percent": "number",
-        "bool": "select",
-        "choice": "select",
-        "choices": "checkboxes",
-        "refs": "multi",
-    }.get(column.kind, "text")
-
-
-def _form_value(column: Column, value):
+def _form_value(column, value):
     if value is None:
         return ""
-    if column.kind == "datetime" and hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%dT%H:%M")
-    if column.kind == "bool":
-        return "是" if value else "否"
-    if column.kind == "choices":
-        return value.split("、") if value else []
-    if isinstance(value, list):
+    if column.input == "checkboxes" and isinstance(value, list):
+        return value
+    if isinstance(value, str) and column.input != "checkboxes":
+        return value  # what the user typed comes back as typed
+    if isinstance(value, list) and column.input == "multi":
         return "、".join(value)
-    return column.display(value)
+    return column.kind.form_value(column, value)

@@ -1,14 +1,14 @@
 """Declaring a ledger once: its columns (with the Chinese headers of LEDGERS.md), key,
-enumerations, references and scope. Pages, API, import and export are derived from it."""
+enumerations, references, date and scope. Pages, API, import, export, figures and the
+scope contract tests are derived from it."""
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 
-from . import cells
 from .cells import CellError
+from .kinds import KINDS, Kind
 
 ALL_READERS = frozenset({"admin", "office", "leader", "org_admin", "inspector"})
 ORG_WRITERS = frozenset({"admin", "office", "org_admin"})
@@ -16,16 +16,15 @@ ORG_WRITERS = frozenset({"admin", "office", "org_admin"})
 
 @dataclass
 class Column:
-    """One column of a ledger.
-
-    kind: text · code · int · percent · date · datetime · bool · choice · choices (several
-    of an enumeration) · ref (another ledger's key) · refs (several keys) · anyref (the key
-    of any of several ledgers, e.g. an 组织编码 or a 统一社会信用代码; `ref` is then a
-    tuple and the code is stored as text)."""
+    """One column of a ledger; `kind` names one of core/kinds.py (text · longtext · code ·
+    int · percent · decimal · date · datetime · bool · choice · choices · ref · refs ·
+    anyref · file). `ref` is the ledger a ref/refs column points at, or a tuple of them
+    for anyref. `max_length`, `max_digits` and `decimal_places` default to the model
+    field's. File columns take `accept` (extensions) and `max_mb`."""
 
     header: str
     field: str
-    kind: str = "text"
+    kind_name: str = "text"
     required: bool = False
     attr: str | None = None
     choices: list[str] | None = None
@@ -34,9 +33,23 @@ class Column:
     max_length: int | None = None
     check: Callable[[object], object] | None = None  # normalises or raises CellError
     help: str = ""
+    max_digits: int | None = None
+    decimal_places: int | None = None
+    accept: tuple[str, ...] = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
+    max_mb: int = 20
+    kind: Kind = field(init=False, repr=False)
 
     def __post_init__(self):
         self.attr = self.attr or self.field
+        try:
+            self.kind = KINDS[self.kind_name]
+        except KeyError:
+            raise ValueError(f"unknown column kind {self.kind_name!r}") from None
+
+    def __eq__(self, other):
+        return self is other
+
+    __hash__ = object.__hash__
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -45,11 +58,19 @@ class Column:
 
     @property
     def many(self) -> bool:
-        return self.kind in ("refs", "choices")
+        return self.kind.many
+
+    @property
+    def input(self) -> str:
+        return self.kind.input
+
+    @property
+    def filter_values(self) -> list[str]:
+        return self.kind.values(self)
 
     def parse(self, raw):
         """A raw cell (or form / JSON value) to the canonical value of this column."""
-        value = _PARSERS[self.kind](self, raw)
+        value = self.kind.parse(self, raw)
         if self.max_length and isinstance(value, str) and len(value) > self.max_length:
             raise CellError(f"长度超过 {self.max_length} 个字符")
         if self.is_empty(value):
@@ -59,53 +80,23 @@ class Column:
         return value
 
     def is_empty(self, value) -> bool:
-        return value in ("", None, [])
+        return value is None or value == "" or value == []
 
     def display(self, value) -> str:
         """The value as a spreadsheet or a page shows it."""
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        if isinstance(value, list):
-            return "、".join(str(v) for v in value)
-        if isinstance(value, dt.datetime):
-            return value.astimezone(cells.SHANGHAI).strftime("%Y-%m-%d %H:%M")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return str(value)
+        return self.kind.display(self, value)
 
     def jsonable(self, value):
-        if isinstance(value, dt.datetime):
-            return value.astimezone(cells.SHANGHAI).isoformat(timespec="minutes")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return value
+        return self.kind.jsonable(self, value)
 
 
-def _parse_choices(column: Column, raw) -> str:
-    if cells.is_blank(raw):
-        return ""
-    picked = {cells.parse_choice(item, column.choices) for item in cells.split_multi(raw)}
-    return "、".join(c for c in column.choices if c in picked)
+@dataclass
+class Change:
+    """One row a write created or changed: `before` is None for a new row."""
 
-
-_PARSERS = {
-    "text": lambda c, raw: cells.parse_text(raw),
-    "code": lambda c, raw: cells.parse_code(raw),
-    "int": lambda c, raw: cells.parse_int(raw),
-    "percent": lambda c, raw: cells.parse_int(raw, low=0, high=100, percent=True),
-    "date": lambda c, raw: cells.parse_date(raw),
-    "datetime": lambda c, raw: cells.parse_datetime(raw),
-    "bool": lambda c, raw: cells.parse_bool(raw),
-    "choice": lambda c, raw: cells.parse_choice(raw, c.choices),
-    "choices": _parse_choices,
-    "ref": lambda c, raw: cells.parse_code(raw),
-    "anyref": lambda c, raw: cells.parse_code(raw),
-    "refs": lambda c, raw: sorted(
-        {code for code in map(cells.parse_code, cells.split_multi(raw)) if code}
-    ),
-}
+    obj: object
+    before: dict | None
+    after: dict
 
 
 @dataclass
@@ -130,6 +121,11 @@ class Ledger:
     # The lookup from a row to the materialized path of its scope organization;
     # None for district-wide reference lists that every reader sees.
     scope_path: str | None = "org__path"
+    # A ref column whose row (an organization, or a row of another ledger) scopes this
+    # row: declared in one line, it sets scope_path and the write-side check.
+    scope_via: str | None = None
+    date_field: str | None = None  # the ledger's own date, for figures' --from / --to
+    tree: bool = False  # the org tree itself (exactly one ledger)
     search_fields: tuple[str, ...] = ()
     list_fields: tuple[str, ...] = ()
     default_order: str = "pk"
@@ -146,14 +142,20 @@ class Ledger:
         return next(c for c in self.columns if c.field == field_name)
 
     def filter_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.kind in ("choice", "choices", "bool")]
+        return [c for c in self.columns if c.kind.filterable]
+
+    def date_lookup(self) -> str | None:
+        if self.date_field is None:
+            return None
+        column = self.column(self.date_field)
+        return column.kind.date_lookup(column)
 
     # -- reading rows -------------------------------------------------------------------
 
     def related(self) -> tuple[list[str], list[str]]:
         """select_related and prefetch_related paths that make `values()` query-free."""
-        select = [c.attr for c in self.columns if c.kind == "ref"]
-        prefetch = [c.attr for c in self.columns if c.kind == "refs"]
+        select = [c.attr for c in self.columns if c.kind.name == "ref"]
+        prefetch = [c.attr for c in self.columns if c.kind.name == "refs"]
         return select, prefetch
 
     def queryset(self):
@@ -162,30 +164,13 @@ class Ledger:
 
     def values(self, obj) -> dict[str, object]:
         """The canonical value of every column, as parsing a cell would give it."""
-        row = {}
-        for column in self.columns:
-            value = getattr(obj, column.attr)
-            if column.kind == "ref":
-                target = registry[column.ref]
-                value = getattr(value, target.key.attr) if value is not None else ""
-            elif column.kind == "refs":
-                target = registry[column.ref]
-                value = sorted(getattr(v, target.key.attr) for v in value.all())
-            elif value is None and column.kind in ("text", "code", "choice", "choices"):
-                value = ""
-            row[column.field] = value
-        return row
+        return {c.field: c.kind.model_value(c, obj) for c in self.columns}
 
     def stored(self, keys: list[str]) -> dict[str, "Stored"]:
         """The stored rows with these keys, read as plain values (no model instances:
         an import of 40,000 rows compares against them)."""
-        lookups = []
-        for column in self.columns:
-            if column.kind == "ref":
-                lookups.append(f"{column.attr}__{registry[column.ref].key.attr}")
-            elif column.kind != "refs":
-                lookups.append(column.attr)
-        plain = [c for c in self.columns if c.kind != "refs"]
+        plain = [c for c in self.columns if c.kind.lookup(c) is not None]
+        lookups = [c.kind.lookup(c) for c in plain]
         found: dict[str, Stored] = {}
         by_pk: dict[int, Stored] = {}
         for start in range(0, len(keys), 500):
@@ -194,20 +179,10 @@ class Ledger:
                 "pk", "archived_at", self.scope_path or "pk", *lookups
             )
             for pk, archived_at, scope_path, *values in rows:
-                row = {}
-                for column, value in zip(plain, values, strict=True):
-                    if value is None and column.kind in (
-                        "text",
-                        "code",
-                        "choice",
-                        "choices",
-                        "ref",
-                    ):
-                        value = ""
-                    row[column.field] = value
+                row = {c.field: c.kind.from_db(c, v) for c, v in zip(plain, values, strict=True)}
                 stored = Stored(pk, archived_at, str(scope_path), row)
                 found[row[self.key.field]] = by_pk[pk] = stored
-        for column in (c for c in self.columns if c.kind == "refs"):
+        for column in (c for c in self.columns if c.kind.name == "refs"):
             relation = getattr(self.model, column.attr)
             source = relation.field.m2m_field_name()
             target = relation.field.m2m_reverse_field_name()
@@ -237,14 +212,26 @@ class Ledger:
     def key_of(self, obj) -> str:
         return getattr(obj, self.key.attr)
 
+    def label_of(self, row: dict) -> str:
+        """A short name of a row for previews (its 名称/标题 column when it has one)."""
+        for column in self.columns[1:3]:
+            if column.kind.name == "text" and row.get(column.field):
+                return str(row[column.field])
+        return ""
+
     # -- hooks for the write service (see core/ledger_write.py) --------------------------
 
     def check_row(self, row: dict, ctx) -> list[tuple[str, str]]:
-        """Rules across the columns of one row: [(field, message)]."""
+        """Rules across the columns of one row: [(field, message)]. Refuse the write."""
         return []
 
     def check_batch(self, rows: list, ctx) -> list[tuple[int, str, str]]:
         """Rules across rows (cycles, …): [(index in rows, field, message)]."""
+        return []
+
+    def warn_rows(self, rows: list, ctx) -> list[tuple[int, str, str]]:
+        """What the writer should know before saving, without refusing it (a research
+        conflict): [(index in rows, field, message)]."""
         return []
 
     def scope_org_id(self, row: dict, ctx) -> int | None:
@@ -253,14 +240,33 @@ class Ledger:
 
     def scope_path_of(self, row: dict, ctx) -> str | None:
         """The materialized path a writer must hold a grant over to write this row."""
+        if self.scope_via:
+            column = self.column(self.scope_via)
+            return ctx.ref_path(column, row.get(column.field))
         return ctx.paths.get(self.scope_org_id(row, ctx) or ctx.root_id)
 
     def scope_column(self) -> Column:
         """The column blamed when a row lies outside the writer's scope."""
-        return next((c for c in self.columns if c.kind == "ref" and c.ref == "orgs"), self.key)
+        if self.scope_via:
+            return self.column(self.scope_via)
+        from .tree import tree_ledger
+
+        tree = tree_ledger().name
+        return next((c for c in self.columns if c.kind.name == "ref" and c.ref == tree), self.key)
 
     def prepare(self, obj, row: dict, ctx) -> None:
         """Set derived fields before the object is written."""
+
+    def audit_action(self, before: dict | None, after: dict) -> str | None:
+        """A dotted action code for a change that means more than an edit (e.g.
+        `rectify.measure.verified`); None records plain create / update."""
+        return None
+
+    def after_write(self, changes: list[Change], ctx) -> None:
+        """Inside the write transaction, once every row is saved: what changed."""
+
+    def after_archive(self, obj, *, restore: bool, actor) -> None:
+        """Inside the archive transaction."""
 
     def related_links(self, obj) -> list[tuple[str, str]]:
         """(label, URL) of other rows a detail page should lead to."""
@@ -270,8 +276,10 @@ class Ledger:
         """Why this row may not be archived now (in Chinese), or None."""
         return None
 
-    def after_write(self, objs: list, ctx) -> None:
-        """Run inside the write transaction once every row is saved."""
+    def example_row(self, ex) -> dict:
+        """A valid raw row scoped to the organization `ex.org` (see core/examples.py):
+        the registry-driven contract tests write rows of every ledger with it."""
+        raise NotImplementedError(f"ledger {self.name} declares no example_row")
 
 
 registry: dict[str, Ledger] = {}
@@ -279,8 +287,45 @@ registry: dict[str, Ledger] = {}
 
 def register(cls: type[Ledger]) -> type[Ledger]:
     """Class decorator: one instance of each declaration serves the whole process."""
-    registry[cls.name] = cls()
+    ledger = cls()
+    _complete(ledger)
+    registry[cls.name] = ledger
     return cls
+
+
+def _complete(ledger: Ledger) -> None:
+    """Take what the model already says: lengths, digits, the scope path of scope_via."""
+    for column in ledger.columns:
+        try:
+            model_field = ledger.model._meta.get_field(column.attr)
+        except Exception:  # noqa: BLE001 - a column need not be a model field
+            continue
+        if column.max_length is None and getattr(model_field, "max_length", None):
+            if column.kind.name not in ("ref", "refs"):
+                column.max_length = model_field.max_length
+        if column.kind.name == "decimal":
+            column.max_digits = column.max_digits or model_field.max_digits
+            if column.decimal_places is None:
+                column.decimal_places = model_field.decimal_places
+    if ledger.scope_via:
+        via = ledger.column(ledger.scope_via)
+        ledger.scope_path = None  # resolved lazily: the target may register later
+        ledger._scope_via_attr = via.attr
+
+
+def resolve_scope_paths() -> None:
+    """Once every app has registered: scope_via becomes a lookup through the target."""
+    pending = [lg for lg in registry.values() if lg.scope_via and lg.scope_path is None]
+    for _ in range(len(pending) + 1):
+        for ledger in pending:
+            target = registry[ledger.column(ledger.scope_via).ref]
+            if target.tree:
+                ledger.scope_path = f"{ledger._scope_via_attr}__path"
+            elif target.scope_path:
+                ledger.scope_path = f"{ledger._scope_via_attr}__{target.scope_path}"
+        pending = [lg for lg in pending if lg.scope_path is None]
+    if pending:
+        raise LookupError(f"cannot resolve scope_via of {[lg.name for lg in pending]}")
 
 
 def get_ledger(name: str) -> Ledger:

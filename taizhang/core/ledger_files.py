@@ -2,8 +2,10 @@
 
 from django.conf import settings
 
+from . import tree
 from .ledger import Ledger
 from .ledger_write import Outcome, Problem, ledger_write
+from .scope import Scope
 from .spreadsheet import FileProblem, SheetWriter, find_table, normalize_header, read_cells
 
 TEMPLATE_ROWS = 2000  # rows of the template that carry drop-down validation
@@ -45,14 +47,14 @@ def write_export(*, ledger: Ledger, rows, target) -> None:
 
 
 def _cell(column, value):
-    if column.many or column.kind in ("ref", "code", "bool"):
-        return column.display(value)
-    return value
+    return column.kind.cell(column, value)
 
 
-def write_template(*, ledger: Ledger, target, choices_for_refs: dict[str, list[str]] | None = None):
+def write_template(*, ledger: Ledger, target, scope: Scope):
     """An empty ledger file: required headers marked *, drop-downs for every enumeration
-    and boolean, and the organization codes in reach on a second sheet."""
+    and boolean, and the organization codes the scope may write on a second sheet."""
+    tree_name = tree.tree_ledger().name
+    choices_for_refs = {tree_name: tree.codes_in(scope, ledger.write_roles)}
     writer = SheetWriter(target, ledger.title)
     sheet = writer.sheet
     lists = writer.workbook.add_worksheet("选项")
@@ -62,7 +64,7 @@ def write_template(*, ledger: Ledger, target, choices_for_refs: dict[str, list[s
         sheet.set_column(index, index, max(12, len(column.header) * 2 + 4), writer.text_format)
         if column.help:
             sheet.write_comment(0, index, column.help)
-        options = _options(column, choices_for_refs or {})
+        options = column.kind.options(column, choices_for_refs)
         if not options:
             continue
         lists.write_string(0, list_col, column.header)
@@ -86,16 +88,6 @@ def write_template(*, ledger: Ledger, target, choices_for_refs: dict[str, list[s
         list_col += 1
     sheet.freeze_panes(1, 0)
     writer.close()
-
-
-def _options(column, refs: dict[str, list[str]]) -> list[str]:
-    if column.kind in ("choice", "choices"):
-        return list(column.choices)
-    if column.kind == "bool":
-        return ["是", "否"]
-    if column.kind in ("ref", "refs"):
-        return refs.get(column.ref, [])
-    return []
 
 
 def _col_letter(index: int) -> str:

@@ -1,47 +1,10 @@
-"""Reading ledger rows: every user-facing read goes through here, scoped to the caller."""
+"""Searching a ledger's rows: the list page, the API list and exports, always through
+the read door (core/access.py)."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from taizhang.accounts.selectors import scope_for
-
-from .ledger import Column, Ledger, registry
-
-
-def can_read(ledger: Ledger, user) -> bool:
-    return bool(scope_for(user).roles & ledger.read_roles)
-
-
-def can_write(ledger: Ledger, user) -> bool:
-    return bool(scope_for(user).roles & ledger.write_roles)
-
-
-def ledger_rows(ledger: Ledger, user, *, archived: bool = False) -> QuerySet:
-    """The rows this user may see; PermissionDenied if their roles do not read this ledger."""
-    if not can_read(ledger, user):
-        raise PermissionDenied("您没有查看此台账的权限")
-    queryset = ledger.queryset().filter(archived_at__isnull=not archived)
-    if ledger.scope_path is not None:
-        queryset = scope_for(user).filter(queryset, ledger.scope_path)
-    return queryset
-
-
-def ledger_row(ledger: Ledger, user, key: str, *, archived: bool | None = False):
-    """One row by its key; 404 when it does not exist or lies outside the caller's scope."""
-    queryset = ledger_rows(ledger, user, archived=bool(archived))
-    if archived is None:
-        queryset = queryset | ledger_rows(ledger, user, archived=True)
-    try:
-        return queryset.get(**{ledger.key.attr: key})
-    except ledger.model.DoesNotExist:
-        raise Http404("记录不存在") from None
-
-
-def sort_lookup(column: Column) -> str:
-    if column.kind == "ref":
-        return f"{column.attr}__{registry[column.ref].key.attr}"
-    return column.attr
+from .access import org_path_for_read, rows_for_read
+from .ledger import Ledger
 
 
 def ledger_search(
@@ -53,17 +16,16 @@ def ledger_search(
     filters: dict | None = None,
     sort: str = "",
     archived: bool = False,
+    figure=None,
+    window=None,
 ) -> QuerySet:
-    queryset = ledger_rows(ledger, user, archived=archived)
+    """The rows a list shows. `figure` (with its `window`) narrows to exactly the rows
+    that figure counts."""
+    queryset = rows_for_read(ledger, user, archived=archived)
+    if figure is not None:
+        queryset = queryset.filter(pk__in=figure.rows(window).values("pk"))
     if org and ledger.scope_path is not None:
-        from taizhang.orgs.models import Organization
-
-        path = (
-            scope_for(user)
-            .filter(Organization.objects.filter(code=org), "path")
-            .values_list("path", flat=True)
-            .first()
-        )
+        path = org_path_for_read(user, org, ledger.read_roles)
         queryset = (
             queryset.filter(**{f"{ledger.scope_path}__startswith": path})
             if path
@@ -81,9 +43,10 @@ def ledger_search(
     order = ledger.default_order
     if sort:
         name = sort.lstrip("-")
-        columns = {c.field: c for c in ledger.columns if not c.many}
+        columns = {c.field: c for c in ledger.columns if c.kind.sort_lookup(c)}
         if name in columns:
-            order = ("-" if sort.startswith("-") else "") + sort_lookup(columns[name])
+            column = columns[name]
+            order = ("-" if sort.startswith("-") else "") + column.kind.sort_lookup(column)
     return queryset.order_by(order, "pk")
 
 
@@ -91,10 +54,5 @@ def filter_rows(ledger: Ledger, queryset: QuerySet, filters: dict) -> QuerySet:
     """Keep rows whose enumeration or yes/no columns hold the given values."""
     for field_name, value in filters.items():
         column = ledger.column(field_name)
-        if column.kind == "bool":
-            queryset = queryset.filter(**{column.attr: value in ("是", "true", "1", True)})
-        elif column.kind == "choices":
-            queryset = queryset.filter(**{f"{column.attr}__contains": value})
-        else:
-            queryset = queryset.filter(**{column.attr: value})
+        queryset = column.kind.filter(column, queryset, value)
     return queryset

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from taizhang.accounts.selectors import Scope, scope_for
-
+from . import tree
+from .access import path_writable
 from .audit import audit_insert, audit_record, new_batch
 from .bulk import insert_objects, new_instances
 from .cells import CellError
-from .ledger import Column, Ledger, Stored, registry
+from .ledger import Change, Column, Ledger, Stored, registry
 from .models import AuditEntry
+from .scope import Scope, scope_for
 
 CHUNK = 500
 logger = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ class Outcome:
     updated: list[tuple[dict, dict]] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     written: bool = False
+    held: bool = False  # warnings were found and the writer has not yet confirmed them
 
     @property
     def ok(self) -> bool:
@@ -69,15 +72,26 @@ class WriteContext:
     def ref_id(self, column: Column, code: str) -> int | None:
         return self.ids.get(column.ref, {}).get(code) if code else None
 
-
-def _root(scope: Scope):
-    from taizhang.orgs.models import Organization, path_root_id
-
-    root_ids = {path_root_id(path) for path in scope.paths}
-    roots = Organization.objects.filter(parent=None)
-    if root_ids:
-        roots = roots.filter(id__in=root_ids)
-    return roots.order_by("id").first()
+    def ref_path(self, column: Column, code: str) -> str | None:
+        """The scope path of the row a ref column points at (an organization's own
+        path, or the scope path of a row of another ledger); the root's when empty."""
+        if not code:
+            return self.root_path or None
+        paths = self.cache.get(("ref_paths", column.field))
+        if paths is None:
+            target = registry[column.ref]
+            codes = {row.get(column.field) for _, row in self.rows} - {"", None}
+            lookup = "path" if target.tree else target.scope_path
+            paths = {}
+            codes = list(codes)
+            for start in range(0, len(codes), CHUNK):
+                paths.update(
+                    target.model.objects.filter(
+                        **{f"{target.key.attr}__in": codes[start : start + CHUNK]}
+                    ).values_list(target.key.attr, lookup)
+                )
+            self.cache[("ref_paths", column.field)] = paths
+        return paths.get(code)
 
 
 def ledger_write(
@@ -87,18 +101,23 @@ def ledger_write(
     rows: list[tuple[int | None, dict]],
     mode: str = "upsert",
     dry_run: bool = False,
+    confirmed: bool = True,
 ) -> Outcome:
     """Create or update rows. `rows` holds (row number, {field: raw value}); a field absent
-    from a row keeps its stored value. `mode` is upsert, create or update.
+    from a row keeps its stored value. `mode` is upsert, create or update. `actor` None is
+    the operator at the command line, who may write everything.
+
+    Warnings never refuse a write; with `confirmed` False (a form's first submission)
+    a write that has warnings is held, so that the user sees them before saving.
 
     Checks and writes share one transaction, so what was checked is what is written; when
     a concurrent writer slips a conflicting row in between, the checks run again."""
     if dry_run:
-        return _check_and_write(ledger, actor, rows, mode, dry_run)
+        return _check_and_write(ledger, actor, rows, mode, dry_run, confirmed)
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                return _check_and_write(ledger, actor, rows, mode, dry_run)
+                return _check_and_write(ledger, actor, rows, mode, dry_run, confirmed)
         except IntegrityError:
             # Another writer got there first: check again against what it wrote.
             logger.warning("ledger %s: write conflict, checking again", ledger.name, exc_info=True)
@@ -108,9 +127,11 @@ def ledger_write(
     )
 
 
-def _check_and_write(ledger: Ledger, actor, rows, mode: str, dry_run: bool) -> Outcome:
-    scope = scope_for(actor)
-    root = _root(scope)
+def _check_and_write(
+    ledger: Ledger, actor, rows, mode: str, dry_run: bool, confirmed: bool
+) -> Outcome:
+    scope = Scope.all() if actor is None else scope_for(actor)
+    root = tree.root_of(scope)
     ctx = WriteContext(
         ledger=ledger,
         actor=actor,
@@ -138,17 +159,25 @@ def _check_and_write(ledger: Ledger, actor, rows, mode: str, dry_run: bool) -> O
         order = {c.field: i for i, c in enumerate(ledger.columns)}
         outcome.problems.sort(key=lambda p: (p.row or 0, order.get(p.field, 0)))
         return outcome
+    for index, field_name, message in ledger.warn_rows(merged, ctx):
+        number, row = merged[index]
+        _add(outcome.warnings, ledger, number, field_name, row.get(field_name), message)
     changes = _diff(ledger, merged, ctx, outcome)
+    if outcome.warnings and not confirmed:
+        outcome.held = True
+        return outcome
     if not dry_run and changes:
         _save(ledger, changes, ctx)
         outcome.written = True
     return outcome
 
 
-def _add(outcome: Outcome, ledger: Ledger, number, field_name: str, value, message: str):
+def _add(into, ledger: Ledger, number, field_name: str, value, message: str):
+    """Add a problem to an Outcome (or to a list of warnings)."""
     header = ledger.column(field_name).header if field_name else ""
     shown = ledger.column(field_name).display(value) if field_name else ""
-    outcome.problems.append(Problem(number, header, field_name, shown, message))
+    problems = into.problems if isinstance(into, Outcome) else into
+    problems.append(Problem(number, header, field_name, shown, message))
 
 
 def _parse_rows(ledger: Ledger, rows, outcome: Outcome) -> list[tuple[int | None, dict]]:
@@ -222,7 +251,7 @@ def _check_required(ledger: Ledger, merged, outcome: Outcome):
 
 def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outcome):
     wanted: dict[str, set[str]] = defaultdict(set)
-    ref_columns = [c for c in ledger.columns if c.kind in ("ref", "refs", "anyref")]
+    ref_columns = [c for c in ledger.columns if c.kind.name in ("ref", "refs", "anyref")]
     for _, row in parsed:
         for column in ref_columns:
             codes = _codes(row.get(column.field))
@@ -239,6 +268,7 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
             )
             found.update(stored.values_list(target.key.attr, "id"))
         ctx.ids[name] = found
+    _resolve_files(ledger, parsed, ctx, outcome)
     batch_keys = {row.get(ledger.key.field) for _, row in parsed}
     for number, row in parsed:
         for column in ref_columns:
@@ -251,6 +281,31 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
                 outcome.problems.append(
                     Problem(number, column.header, column.field, code, f"“{code}”不存在")
                 )
+
+
+def _resolve_files(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outcome):
+    """A file column holds the key of an attachment that exists and that the writer
+    uploaded (or that the row already holds): nobody attaches a file by guessing a key."""
+    from .models import Attachment
+
+    file_columns = [c for c in ledger.columns if c.kind.name == "file"]
+    if not file_columns:
+        return
+    keys = {row.get(c.field) for _, row in parsed for c in file_columns} - {"", None}
+    found = dict(Attachment.objects.filter(key__in=keys).values_list("key", "uploaded_by_id"))
+    for number, row in parsed:
+        stored = ctx.existing.get(row.get(ledger.key.field))
+        for column in file_columns:
+            value = row.get(column.field)
+            if not value or (stored is not None and stored.values.get(column.field) == value):
+                continue
+            if value not in found:
+                message = f"附件“{value}”不存在"
+            elif not ctx.system and found[value] != getattr(ctx.actor, "pk", None):
+                message = f"附件“{value}”不是您上传的"
+            else:
+                continue
+            outcome.problems.append(Problem(number, column.header, column.field, value, message))
 
 
 def _codes(value) -> list[str]:
@@ -273,44 +328,32 @@ def _merge_existing(ledger: Ledger, parsed, ctx: WriteContext):
 
 
 def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
-    from taizhang.orgs.models import Organization
-
+    """Each row's new place and, for a stored row, its current place must both lie in a
+    subtree the writer holds with one of the ledger's write roles."""
     if ctx.system:
         return
-    if ledger.scope_path is None:
-        # District-wide lists are written by those who hold the district itself.
-        if not ctx.root_path or not ctx.scope.covers(ctx.root_path, ledger.write_roles):
-            key = ledger.key
-            for number, row in merged:
-                outcome.problems.append(
-                    Problem(
-                        number,
-                        key.header,
-                        key.field,
-                        row.get(key.field, ""),
-                        "您没有修改此台账的权限",
-                    )
-                )
-        return
     org_ids = {ledger.scope_org_id(row, ctx) or ctx.root_id for _, row in merged}
-    ctx.paths.update(Organization.objects.filter(id__in=org_ids - {None}).values_list("id", "path"))
+    ctx.paths.update(tree.paths_by_id(org_ids - {None}))
     blamed = ledger.scope_column()
     batch_keys = {row.get(ledger.key.field) for _, row in merged}
     for number, row in merged:
         value = row.get(blamed.field)
-        if blamed.kind == "ref" and value and value not in ctx.ids.get(blamed.ref, {}):
+        if blamed.kind.name == "ref" and value and value not in ctx.ids.get(blamed.ref, {}):
             if not (blamed.ref == ledger.name and value in batch_keys):
-                continue  # an unknown organization is reported once, as unknown
+                continue  # an unknown reference is reported once, as unknown
         stored = ctx.existing.get(row.get(ledger.key.field))
-        path = ledger.scope_path_of(row, ctx)
-        allowed = path is not None and ctx.scope.covers(path, ledger.write_roles)
-        if stored is not None and not ctx.scope.covers(stored.scope_path, ledger.write_roles):
-            allowed = False
-        if not allowed:
+        if ledger.scope_path is None:
+            allowed = path_writable(ledger, ctx.scope, None)
+            shown, message = "", "您没有修改此台账的权限"
+        else:
+            path = ledger.scope_path_of(row, ctx)
+            allowed = path_writable(ledger, ctx.scope, path)
+            if stored is not None and not path_writable(ledger, ctx.scope, stored.scope_path):
+                allowed = False
             shown = blamed.display(value or "")
-            outcome.problems.append(
-                Problem(number, blamed.header, blamed.field, shown, f"“{shown}”不在您的管理范围内")
-            )
+            message = f"“{shown}”不在您的管理范围内"
+        if not allowed:
+            outcome.problems.append(Problem(number, blamed.header, blamed.field, shown, message))
 
 
 def _diff(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
@@ -331,17 +374,7 @@ def _diff(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
 
 def _apply(ledger: Ledger, obj, row: dict, ctx: WriteContext):
     for column in ledger.columns:
-        value = row.get(column.field)
-        if column.kind == "refs":
-            continue
-        if column.kind == "ref":
-            setattr(obj, f"{column.attr}_id", ctx.ref_id(column, value))
-        elif column.kind in ("int", "percent", "date", "datetime"):
-            setattr(obj, column.attr, value)
-        elif column.kind == "bool":
-            setattr(obj, column.attr, bool(value))
-        else:
-            setattr(obj, column.attr, value or "")
+        column.kind.to_model(column, obj, row.get(column.field), ctx)
     obj.district = obj.district or ctx.district
     obj.archived_at = None
     ledger.prepare(obj, row, ctx)
@@ -366,11 +399,11 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
             old_objs.append(obj)
         obj.updated_at = now
         _apply(ledger, obj, row, ctx)
-    key_attr = ledger.key.attr
+    key_attr, key_attr_field = ledger.key.attr, ledger.key.field
     insert_objects(model, new_objs, key_attr=key_attr)
     ctx.ids.setdefault(ledger.name, {}).update((getattr(o, key_attr), o.pk) for o in new_objs)
     by_key = {getattr(o, key_attr): o for o in [*new_objs, *old_objs]}
-    self_refs = [c for c in ledger.columns if c.kind == "ref" and c.ref == ledger.name]
+    self_refs = [c for c in ledger.columns if c.kind.name == "ref" and c.ref == ledger.name]
     for column in self_refs:  # rows of this file may point at each other
         for _, _, row in changes:
             target = by_key[row[ledger.key.field]]
@@ -383,31 +416,38 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
     if self_refs and new_objs:
         model.objects.bulk_update(new_objs, [c.attr for c in self_refs], batch_size=CHUNK)
     _save_many(ledger, changes, by_key, ctx)
-    ledger.after_write(list(by_key.values()), ctx)
+    ledger.after_write(
+        [Change(by_key[row[key_attr_field]], before, row) for _, before, row in changes], ctx
+    )
     _audit_changes(ledger, changes, ctx)
 
 
 def _audit_changes(ledger: Ledger, changes, ctx: WriteContext) -> None:
-    """One audit entry per written row, in the write's own transaction."""
+    """One audit entry per written row, in the write's own transaction. A change the
+    ledger names (`audit_action`, e.g. rectify.measure.verified) is recorded as such."""
     key = ledger.key.field
-    created = [(row[key], None, _jsonable(ledger, row)) for s, _, row in changes if s is None]
-    updated = [
-        (row[key], _jsonable(ledger, before), _jsonable(ledger, row))
-        for s, before, row in changes
-        if s is not None
-    ]
+    by_action: dict[str, list] = defaultdict(list)
+    for stored, before, row in changes:
+        plain = AuditEntry.Action.CREATE if stored is None else AuditEntry.Action.UPDATE
+        action = ledger.audit_action(before, row) or plain
+        if stored is not None and stored.archived_at is not None:
+            action = AuditEntry.Action.RESTORE  # re-imported or re-saved: it comes back
+        by_action[action].append(
+            (
+                row[key],
+                None if before is None else _jsonable(ledger, before),
+                _jsonable(ledger, row),
+            )
+        )
     batch = new_batch()
-    for action, entries in (
-        (AuditEntry.Action.CREATE, created),
-        (AuditEntry.Action.UPDATE, updated),
-    ):
+    for action, entries in by_action.items():
         audit_insert(
             actor=ctx.actor, action=action, ledger=ledger.name, changes=entries, batch=batch
         )
 
 
 def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):
-    for column in (c for c in ledger.columns if c.kind == "refs"):
+    for column in (c for c in ledger.columns if c.kind.name == "refs"):
         relation = getattr(ledger.model, column.attr)
         through = relation.through
         source = relation.field.m2m_field_name() + "_id"
@@ -430,7 +470,11 @@ def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):
 
 def _jsonable(ledger: Ledger, row: dict) -> dict:
     # Only dates and times need converting; the audit of a large import calls this per row.
-    timed = {c.field: c.jsonable for c in ledger.columns if c.kind in ("date", "datetime")}
+    timed = {
+        c.field: c.jsonable
+        for c in ledger.columns
+        if c.kind.name in ("date", "datetime", "decimal")
+    }
     out = {c.field: row.get(c.field) for c in ledger.columns}
     for name, convert in timed.items():
         out[name] = convert(out[name])
@@ -449,6 +493,7 @@ def ledger_archive(*, ledger: Ledger, actor, obj, restore: bool = False):
     before = obj.archived_at
     obj.archived_at = None if restore else timezone.now()
     obj.save(update_fields=["archived_at", "updated_at"])
+    ledger.after_archive(obj, restore=restore, actor=actor)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.RESTORE if restore else AuditEntry.Action.ARCHIVE,

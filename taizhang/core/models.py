@@ -35,6 +35,9 @@ class AuditEntry(models.Model):
         LOGIN = "login", "登录"
         GRANT = "grant", "授权"
 
+    # Apps name what their own transitions mean with dotted codes
+    # ("rectify.measure.verified"), registered with a label: core/audit.py.
+
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,7 +48,7 @@ class AuditEntry(models.Model):
         verbose_name="操作人",
     )
     actor_name = models.CharField("操作人", max_length=150, blank=True)
-    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    action = models.CharField("操作", max_length=64)
     ledger = models.CharField("台账", max_length=40)
     object_key = models.CharField("对象", max_length=64)
     before = models.JSONField("修改前", null=True, blank=True)
@@ -67,7 +70,40 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("审计记录不可删除")
 
+    def get_action_display(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
+
     def changes(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before, *after]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Attachment(models.Model):
+    """A file attached to a ledger row (evidence, minutes, a plan document). Stored through
+    Django's storage API under a random name; served only through the row's read door."""
+
+    key = models.CharField(max_length=32, unique=True)
+    ledger = models.CharField("台账", max_length=40)
+    field = models.CharField("列", max_length=40)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+
+    def __str__(self):
+        return self.name

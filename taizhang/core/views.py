@@ -12,15 +12,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from . import tree
+from .access import (
+    fetch_for_read,
+    fetch_for_write,
+    may_read,
+    may_write,
+    row_writable,
+)
+from .attachments import attachment_response, attachments_named, store_uploads
 from .audit import audit_history
-from .forms import form_fields, raw_row_from_post
+from .cells import CellError, parse_date
+from .figures import UnknownOrg, figure_registry, window_for
+from .forms import form_fields, form_values, raw_row_from_post
 from .ledger import Ledger, registry
 from .ledger_files import check_size, ledger_import, write_errors, write_export, write_template
-from .ledger_read import can_read, can_write, ledger_row, ledger_search
+from .ledger_read import ledger_search
 from .ledger_write import ArchiveRefused, ledger_archive, ledger_write
+from .scope import scope_for
 from .spreadsheet import FileProblem
 
 PAGE_SIZE = 50
@@ -34,7 +47,7 @@ def _ledger(name: str) -> Ledger:
 
 
 def _writable(ledger: Ledger, user) -> None:
-    if not can_write(ledger, user):
+    if not may_write(ledger, user):
         raise PermissionDenied("您没有修改此台账的权限")
 
 
@@ -46,8 +59,23 @@ def _int(text, default: int) -> int:
 
 
 @login_required
+def org_picker(request):
+    """The org-tree picker: search by code or name, or open a node's children (htmx)."""
+    orgs = tree.org_pick(
+        scope_for(request.user),
+        q=request.GET.get("q", "").strip(),
+        parent=request.GET.get("parent", ""),
+    )
+    return render(
+        request,
+        "core/_org_picker_results.html",
+        {"orgs": orgs, "counts": tree.children_counts(orgs)},
+    )
+
+
+@login_required
 def ledger_index(request):
-    ledgers = [lg for lg in registry.values() if can_read(lg, request.user)]
+    ledgers = [lg for lg in registry.values() if may_read(lg, request.user)]
     return render(request, "core/ledger_index.html", {"ledgers": ledgers})
 
 
@@ -55,15 +83,33 @@ def _search_params(request, ledger: Ledger) -> dict:
     filters = {
         c.field: request.GET[f"f_{c.field}"]
         for c in ledger.filter_columns()
-        if request.GET.get(f"f_{c.field}")
+        if request.GET.get(f"f_{c.field}") in c.filter_values
     }
-    return {
+    params = {
         "q": request.GET.get("q", ""),
         "org": request.GET.get("org", ""),
         "filters": filters,
         "sort": request.GET.get("sort", ""),
         "archived": request.GET.get("archived") == "1",
     }
+    if key := request.GET.get("figure"):
+        params.update(_drill_down(request, ledger, key, params["org"]))
+    return params
+
+
+def _drill_down(request, ledger: Ledger, key: str, org: str) -> dict:
+    """A figure's rows: the figure and its window (404 for an unknown figure or an
+    organization outside scope, as for any row outside it)."""
+    figure = figure_registry.get(key)
+    if figure is None or figure.ledger != ledger.name:
+        raise Http404("没有这个统计数字")
+    try:
+        start = parse_date(request.GET.get("from", ""))
+        end = parse_date(request.GET.get("to", ""))
+        window = window_for(scope_for(request.user), org=org, date_from=start, date_to=end)
+    except (CellError, UnknownOrg) as error:
+        raise Http404(str(error)) from None
+    return {"figure": figure, "window": window}
 
 
 @login_required
@@ -86,7 +132,7 @@ def ledger_list(request, name):
         "rows": rows,
         "columns": columns,
         "params": params,
-        "writable": can_write(ledger, request.user),
+        "writable": may_write(ledger, request.user),
         "query": urlencode(query),
         "sort_query": urlencode({k: v for k, v in query.items() if k != "sort"}),
     }
@@ -99,7 +145,7 @@ def ledger_list(request, name):
 @login_required
 def ledger_detail(request, name, key):
     ledger = _ledger(name)
-    obj = ledger_row(ledger, request.user, key, archived=None)
+    obj = fetch_for_read(ledger, request.user, key, archived=None)
     values = ledger.values(obj)
     headers = {c.field: c.header for c in ledger.columns}
     return render(
@@ -109,35 +155,69 @@ def ledger_detail(request, name, key):
             "ledger": ledger,
             "obj": obj,
             "key": key,
-            "fields": [(c, c.display(values[c.field])) for c in ledger.columns],
+            "fields": _detail_fields(ledger, key, values),
             "history": audit_history(ledger=ledger.name, key=key),
             "links": ledger.related_links(obj),
             "headers": headers,
-            "writable": can_write(ledger, request.user),
+            "writable": row_writable(ledger, request.user, obj),
         },
     )
+
+
+def _detail_fields(ledger: Ledger, key: str, values: dict) -> list[tuple]:
+    """(column, shown value, link) of each column; attachments link to their download."""
+    files = attachments_named(values[c.field] for c in ledger.columns if c.kind.name == "file")
+    fields = []
+    for column in ledger.columns:
+        value, link = column.display(values[column.field]), ""
+        if column.kind.name == "file" and value in files:
+            value = files[value].name
+            link = reverse("ledger-file", args=[ledger.name, key, column.field])
+        fields.append((column, value, link))
+    return fields
+
+
+@login_required
+def ledger_file(request, name, key, field):
+    """An attachment of a row, to those who may read the row."""
+    ledger = _ledger(name)
+    obj = fetch_for_read(ledger, request.user, key, archived=None)
+    column = next((c for c in ledger.columns if c.field == field), None)
+    if column is None or column.kind.name != "file":
+        raise Http404("附件不存在")
+    attachment = attachments_named([ledger.values(obj)[field]]).get(ledger.values(obj)[field])
+    if attachment is None:
+        raise Http404("附件不存在")
+    return attachment_response(attachment)
 
 
 @login_required
 def ledger_edit(request, name, key=None):
     ledger = _ledger(name)
     _writable(ledger, request.user)
-    obj = ledger_row(ledger, request.user, key) if key else None
-    values, errors = (ledger.values(obj) if obj else {}), {}
+    obj = fetch_for_write(ledger, request.user, key) if key else None
+    values, errors, warnings = form_values(ledger, obj), {}, []
     if request.method == "POST":
         raw = raw_row_from_post(ledger, request.POST, editing=obj is not None)
         if obj is not None:
             raw[ledger.key.field] = key
-        outcome = ledger_write(
-            ledger=ledger,
-            actor=request.user,
-            rows=[(None, raw)],
-            mode="update" if obj else "create",
-        )
-        if outcome.ok:
-            messages.success(request, f"{ledger.title}“{raw[ledger.key.field]}”已保存。")
-            return redirect("ledger-detail", name, ledger.key.parse(raw[ledger.key.field]))
-        errors = {p.field: p.message for p in outcome.problems}
+        try:
+            raw.update(store_uploads(ledger=ledger, actor=request.user, files=request.FILES))
+        except FileProblem as problem:
+            errors = {problem.field: str(problem)}
+        if not errors:
+            outcome = ledger_write(
+                ledger=ledger,
+                actor=request.user,
+                rows=[(None, raw)],
+                mode="update" if obj else "create",
+                confirmed=request.POST.get("confirm_warnings") == "1",
+            )
+            if outcome.ok and not outcome.held:
+                messages.success(request, f"{ledger.title}“{raw[ledger.key.field]}”已保存。")
+                return redirect("ledger-detail", name, ledger.key.parse(raw[ledger.key.field]))
+            errors = {p.field: p.message for p in outcome.problems}
+            warnings = outcome.warnings
         values = {**values, **raw}
     return render(
         request,
@@ -146,8 +226,11 @@ def ledger_edit(request, name, key=None):
             "ledger": ledger,
             "obj": obj,
             "key": key,
-            "fields": form_fields(ledger, values, errors),
+            "fields": form_fields(ledger, values, errors, {w.field: w.message for w in warnings}),
             "errors": errors,
+            "warnings": warnings,
+            "warning_lines": [w.line() for w in warnings],
+            "tree_name": tree.tree_ledger().name,
         },
     )
 
@@ -156,9 +239,8 @@ def ledger_edit(request, name, key=None):
 @login_required
 def ledger_archive_view(request, name, key):
     ledger = _ledger(name)
-    _writable(ledger, request.user)
     restore = request.POST.get("restore") == "1"
-    obj = ledger_row(ledger, request.user, key, archived=restore)
+    obj = fetch_for_write(ledger, request.user, key, archived=restore)
     try:
         ledger_archive(ledger=ledger, actor=request.user, obj=obj, restore=restore)
     except ArchiveRefused as refused:
@@ -184,13 +266,11 @@ def ledger_export_view(request, name):
 
 @login_required
 def ledger_template_view(request, name):
-    from taizhang.orgs.selectors import org_codes_in_scope
-
     ledger = _ledger(name)
-    if not can_read(ledger, request.user):
+    if not may_read(ledger, request.user):
         raise PermissionDenied("您没有查看此台账的权限")
     buffer = io.BytesIO()
-    write_template(ledger=ledger, target=buffer, choices_for_refs=org_codes_in_scope(request.user))
+    write_template(ledger=ledger, target=buffer, scope=scope_for(request.user))
     buffer.seek(0)
     return FileResponse(
         buffer, as_attachment=True, filename=f"{ledger.title}模板.xlsx", content_type=XLSX

@@ -1,10 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class OrgsConfig(AppConfig):
     name = "taizhang.orgs"
     label = "orgs"
     verbose_name = "组织与人员"
+    navigation = [("work-groups-board", "调度", 20)]
 
     def ready(self):
-        from . import ledgers  # noqa: F401  (registers the ledger declarations)
+        post_migrate.connect(_defaults, sender=self)
+
+
+def _defaults(sender, **kwargs):
+    """The default 所属领域 list, written once into an empty database."""
+    from .services import categories_ensure_defaults
+
+    categories_ensure_defaults()

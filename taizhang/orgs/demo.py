@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from taizhang.core.ledger import registry
 from taizhang.core.ledger_write import ledger_write
+from taizhang.shell.demo import DemoContext, demo_step
 
 from .validators import CREDIT_CHARSET, credit_check_character
 
@@ -258,4 +259,42 @@ def build_base(*, seed: int = 2023, scale: Scale | None = None) -> dict[str, obj
                 f"演示数据有误（{name}）：" + "；".join(p.line() for p in outcome.problems[:5])
             )
         outcomes[name] = outcome
+    return outcomes
+
+
+def scaled(factor: float) -> Scale:
+    """The district at a fraction of the article's size (tests build a small one)."""
+    if factor >= 1:
+        return Scale()
+    base = Scale()
+    step = max(1, round(1 / max(factor, 0.05)))
+    committees = base.committees[::step]
+    return Scale(
+        members=max(400, int(base.members * factor)),
+        leaders=max(12, int(base.leaders * factor)),
+        four_teams=max(4, int(base.four_teams * factor)),
+        cadres=max(10, int(base.cadres * factor)),
+        committees=[(n, k, a, min(g, 2), min(p, 3), min(d, 2)) for n, k, a, g, p, d in committees],
+    )
+
+
+@demo_step(order=10)
+def base(demo: DemoContext) -> dict:
+    """The org tree, people, enterprises and work groups; leaves the district's branches,
+    committees, leaders, cadres and members for later steps."""
+    from .services import categories_ensure_defaults
+
+    categories_ensure_defaults()
+    scale = scaled(demo.factor)
+    outcomes = build_base(seed=demo.seed, scale=scale)
+    orgs, branches = org_rows(scale)
+    demo.branches = [code for code, _ in branches]
+    demo.committees = [row["code"] for row in orgs if row.get("parent") == "QSH"]
+    demo.leaders = [f"L{n:04d}" for n in range(1, scale.leaders + 1)]
+    demo.cadres = [f"C{n:05d}" for n in range(1, scale.cadres + 1)]
+    members: dict[str, list[str]] = {}
+    for n in range(1, scale.members - scale.cadres - scale.leaders + 1):
+        members.setdefault(demo.branches[n % len(demo.branches)], []).append(f"M{n:06d}")
+    demo.members = members
+    demo.shared["scale"] = scale
     return outcomes

@@ -18,7 +18,7 @@ from .models import (
     path_ids,
     path_segment,
 )
-from .validators import credit_code, mobile_number
+from .validators import credit_check_character, credit_code, mobile_number
 
 DEFAULT_CATEGORIES = [
     "机关",
@@ -47,12 +47,16 @@ class CategoryLedger(Ledger):
     list_fields = ("name", "sort_order")
     default_order = "sort_order"
 
+    def example_row(self, ex):
+        return {"name": f"示例领域{ex.n}", "sort_order": ex.n}
+
 
 @register
 class OrgLedger(Ledger):
     name = "orgs"
     title = "组织"
     model = Organization
+    tree = True
     scope_path = "path"
     columns = [
         Column("组织编码", "code", "code", required=True, max_length=64),
@@ -125,6 +129,14 @@ class OrgLedger(Ledger):
                 cursor = parent_of.get(cursor)
         return problems
 
+    def example_row(self, ex):
+        return {
+            "code": f"{ex.org}-X{ex.n}",
+            "name": f"示例党支部{ex.n}",
+            "parent": ex.org,
+            "kind": "党支部",
+        }
+
     def related_links(self, obj):
         from urllib.parse import urlencode
 
@@ -143,8 +155,9 @@ class OrgLedger(Ledger):
             return f"“{obj.code}”下还有 {children} 个下级组织、{people} 名人员，请先转移或归档后再归档本组织"
         return None
 
-    def after_write(self, objs, ctx):
+    def after_write(self, changes, ctx):
         """Give new organizations their path, and carry moved subtrees along."""
+        objs = [change.obj for change in changes]
         by_id = {o.pk: o for o in objs}
         paths = dict(
             Organization.objects.filter(
@@ -200,12 +213,13 @@ class PeopleLedger(Ledger):
             help="县处级领导的联系点，可填多个",
         ),
     ]
+    scope_via = "org"
     search_fields = ("code", "name", "name_initials", "mobile")
     list_fields = ("code", "name", "org", "title", "mobile", "is_leader", "is_member", "kinds")
     default_order = "code"
 
-    def scope_org_id(self, row, ctx):
-        return ctx.ids["orgs"].get(row.get("org"))
+    def example_row(self, ex):
+        return {"code": f"P{ex.n:05d}", "name": f"示例{ex.n}", "org": ex.org}
 
     def prepare(self, obj, row, ctx):
         obj.name_initials = initials(obj.name)
@@ -229,6 +243,9 @@ class WorkGroupLedger(Ledger):
     search_fields = ("code", "name")
     list_fields = ("code", "name", "leader", "members")
     default_order = "code"
+
+    def example_row(self, ex):
+        return {"code": f"WG-X{ex.n}", "name": f"示例工作组{ex.n}", "leader": ex.ref("people")}
 
     def scope_org_id(self, row, ctx):
         """A work group belongs to its leader's organization, else to the district."""
@@ -260,6 +277,14 @@ class EnterpriseLedger(Ledger):
     search_fields = ("credit_code", "name")
     list_fields = ("credit_code", "name", "kind", "local_org", "cadres")
     default_order = "credit_code"
+
+    def example_row(self, ex):
+        body = f"91360111MA{ex.n:07d}"[:17]
+        return {
+            "credit_code": body + credit_check_character(body),
+            "name": f"示例企业{ex.n}有限公司",
+            "local_org": ex.org,
+        }
 
     def scope_org_id(self, row, ctx):
         return ctx.ids["orgs"].get(row.get("local_org"))

@@ -27,20 +27,9 @@ class OrgKind(models.TextChoices):
     OTHER = "其他"
 
 
-PATH_STEP = 8  # digits per level: 10^8 organizations, and text order is tree order
-
-
-def path_segment(pk: int) -> str:
-    return f"{pk:0{PATH_STEP}d}."
-
-
-def path_root_id(path: str) -> int:
-    return int(path[:PATH_STEP])
-
-
-def path_ids(path: str) -> list[int]:
-    """The ids along a path, root first."""
-    return [int(path[i : i + PATH_STEP]) for i in range(0, len(path), PATH_STEP + 1)]
+# Materialized paths are the engine's (core/tree.py): fixed-width ids, text order is
+# tree order.
+from taizhang.core.tree import PATH_STEP, path_ids, path_root_id, path_segment  # noqa: E402,F401
 
 
 class Organization(LedgerModel):

@@ -1,21 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .selectors import org_children_counts, org_pick
+from taizhang.core.access import may_read
+from taizhang.core.ledger import registry
+from taizhang.core.ledger_read import ledger_search
 
 
 @login_required
-def org_picker(request):
-    """The org-tree picker: search by code or name, or open a node's children (htmx)."""
-    orgs = org_pick(
-        request.user, q=request.GET.get("q", "").strip(), parent=request.GET.get("parent", "")
-    )
-    return render(
-        request,
-        "orgs/_picker.html",
-        {
-            "orgs": orgs,
-            "counts": org_children_counts(orgs),
-            "target": request.GET.get("target", "org"),
-        },
-    )
+def work_groups_board(request):
+    """Work groups with their leaders and members: who carries the office's tasks."""
+    ledger = registry["work_groups"]
+    groups = ledger_search(ledger, request.user)[:100] if may_read(ledger, request.user) else []
+    return render(request, "orgs/work_groups_board.html", {"groups": groups})

@@ -1,42 +1,38 @@
-from urllib.parse import urlencode
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.loader import render_to_string
 
-from taizhang.core.ledger import registry
-from taizhang.core.ledger_read import can_read
+from taizhang.core.cells import CellError, parse_date
+from taizhang.core.figures import UnknownOrg, window_for
+from taizhang.core.scope import scope_for
 
-from .figures import FIGURES, GROUP_TITLES
-from .selectors import UnknownOrg, figures
-
-
-def figure_cards(user, org: str = "") -> list[dict]:
-    """Figures in the caller's scope, each with the link to the rows it counts."""
-    values = figures(user=user, org=org)
-    groups: dict[str, dict] = {}
-    for figure in FIGURES:
-        ledger = registry[figure.ledger]
-        if not can_read(ledger, user):
-            continue
-        query = {f"f_{k}": v for k, v in figure.filters.items()}
-        if org:
-            query["org"] = org
-        link = reverse("ledger-list", args=[figure.ledger]) + (
-            "?" + urlencode(query) if query else ""
-        )
-        group = groups.setdefault(figure.group, {"title": GROUP_TITLES[figure.group], "items": []})
-        group["items"].append(
-            {"label": figure.label, "value": values[figure.group][figure.key], "link": link}
-        )
-    return list(groups.values())
+from .selectors import figure_cards
 
 
 @login_required
 def stats_view(request):
     org = request.GET.get("org", "")
+    context = {
+        "org": org,
+        "date_from": request.GET.get("from", ""),
+        "to": request.GET.get("to", ""),
+    }
     try:
-        groups = figure_cards(request.user, org)
+        start, end = parse_date(context["date_from"]), parse_date(context["to"])
+    except CellError as error:
+        return render(
+            request, "stats/stats.html", {**context, "error": f"日期：{error}"}, status=400
+        )
+    try:
+        window = window_for(scope_for(request.user), org=org, date_from=start, date_to=end)
     except UnknownOrg as error:
-        return render(request, "stats/stats.html", {"error": str(error), "groups": []}, status=404)
-    return render(request, "stats/stats.html", {"groups": groups, "org": org})
+        return render(request, "stats/stats.html", {**context, "error": str(error)}, status=404)
+    return render(request, "stats/stats.html", {**context, "groups": figure_cards(window, org)})
+
+
+def home_panel(request) -> str:
+    """The figures of the caller's whole scope, on the home page."""
+    window = window_for(scope_for(request.user))
+    return render_to_string(
+        "stats/_figures.html", {"groups": figure_cards(window)}, request=request
+    )

@@ -193,7 +193,7 @@ def test_home_and_dispatch_show_only_the_granted_subtree(client_for, users):
         ],
     )
     client = client_for(users.allowed)
-    dispatch = client.get(reverse("dispatch")).content.decode()
+    dispatch = client.get(reverse("work-groups-board")).content.decode()
     assert "湖坊工作组" in dispatch and "京东工作组" not in dispatch
     home = client.get(reverse("home")).content.decode()
     assert 'data-figure="组织">3<' in home and 'data-figure="党员">2<' in home

@@ -9,9 +9,10 @@ class TaizhangCommand(BaseCommand):
     """Exit codes of LEDGERS.md §3: 1 rejected input, 2 usage or unreadable file."""
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        from taizhang.cli import ALIASES
+        from taizhang.shell.discovery import commands
 
-        public = {alias: name for name, alias in ALIASES.items()}.get(subcommand, subcommand)
+        names = {command: public for public, (command, _) in commands().items()}
+        public = names.get(subcommand, subcommand)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.prog = f"taizhang {public}"
         return parser

@@ -12,6 +12,7 @@ from conftest import xlsx_bytes
 from taizhang.core.ledger import registry
 from taizhang.core.ledger_files import ledger_import, write_export, write_template
 from taizhang.core.models import AuditEntry
+from taizhang.core.scope import Scope
 from taizhang.core.spreadsheet import FileProblem
 from taizhang.orgs.models import Person
 
@@ -156,7 +157,7 @@ def test_export_reimports_unchanged_and_formulas_stay_text(district):
 
 def test_template_carries_drop_downs_and_marks_required_headers(district):
     buffer = io.BytesIO()
-    write_template(ledger=PEOPLE, target=buffer, choices_for_refs={"orgs": ["QSH", "QSH-A"]})
+    write_template(ledger=PEOPLE, target=buffer, scope=Scope.all())
     archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert sheet.count("<dataValidation ") >= 4  # 县处级领导, 党员, 人员类别, 组织编码…

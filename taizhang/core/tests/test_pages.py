@@ -7,7 +7,9 @@ import python_calamine
 from django.urls import reverse
 
 from conftest import xlsx_bytes
-from taizhang.stats.views import figure_cards
+from taizhang.core.figures import window_for
+from taizhang.core.scope import scope_for
+from taizhang.stats.selectors import figure_cards
 
 
 def _codes(page: str) -> list[str]:
@@ -33,7 +35,7 @@ def test_filters_by_enumeration_and_subtree_and_sorts(client_for, users):
 
 def test_every_figure_links_to_exactly_the_rows_it_counts(client_for, users):
     client = client_for(users.allowed)
-    for group in figure_cards(users.allowed):
+    for group in figure_cards(window_for(scope_for(users.allowed))):
         for item in group["items"]:
             page = client.get(item["link"]).content.decode()
             assert f"共 {item['value']} 条" in page, item
@@ -63,7 +65,7 @@ def test_error_workbook_is_offered_for_a_rejected_file(client_for, users):
 def test_pages_of_the_shell_render_for_every_role(client_for, users):
     for user in (users.admin, users.office, users.allowed, users.inspector, users.member):
         client = client_for(user)
-        for name in ("home", "dispatch", "ledger-index", "stats", "system"):
+        for name in ("home", "work-groups-board", "ledger-index", "stats", "system"):
             assert client.get(reverse(name)).status_code == 200, (user, name)
 
 

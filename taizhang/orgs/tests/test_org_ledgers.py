@@ -63,7 +63,7 @@ def test_moving_a_subtree_carries_its_descendants_and_their_scope(district, user
     moved = {o.code: o for o in Organization.objects.all()}
     assert moved["QSH-A-1"].path.startswith(moved["QSH-B"].path)
     assert moved["QSH-A-1"].depth == 3
-    from taizhang.core.ledger_read import ledger_rows
+    from taizhang.core.access import rows_for_read as ledger_rows
 
     visible = set(ledger_rows(registry["people"], users.sibling).values_list("code", flat=True))
     assert {"P-A1", "P-A2", "P-B1"} <= visible
@@ -91,7 +91,7 @@ def test_orgs_of_one_file_may_point_at_each_other_in_any_order(district):
 def test_archived_rows_leave_lists_but_keep_their_history(district, users):
     person = Person.objects.get(code="P-A1")
     ledger_archive(ledger=registry["people"], actor=users.office, obj=person)
-    from taizhang.core.ledger_read import ledger_rows
+    from taizhang.core.access import rows_for_read as ledger_rows
 
     assert not ledger_rows(registry["people"], users.office).filter(code="P-A1").exists()
     actions = list(

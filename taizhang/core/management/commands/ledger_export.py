@@ -1,8 +1,10 @@
 from xlsxwriter.exceptions import FileCreateError
 
+from taizhang.core import tree
 from taizhang.core.ledger_files import write_export
+from taizhang.core.ledger_read import ledger_search
 from taizhang.core.management.base import TaizhangCommand
-from taizhang.orgs.models import Organization
+from taizhang.core.scope import Scope
 
 
 class Command(TaizhangCommand):
@@ -15,17 +17,10 @@ class Command(TaizhangCommand):
 
     def handle(self, *args, ledger, file, org, **options):
         declaration = self.ledger(ledger)
-        rows = (
-            declaration.queryset()
-            .filter(archived_at=None)
-            .order_by(declaration.default_order, "pk")
-        )
-        if org:
-            path = Organization.objects.filter(code=org).values_list("path", flat=True).first()
-            if path is None:
-                self.reject(f"组织“{org}”不存在")
-            if declaration.scope_path:
-                rows = rows.filter(**{f"{declaration.scope_path}__startswith": path})
+        if org and not tree.paths_by_code([org]):
+            self.reject(f"组织“{org}”不存在")
+        # The operator at the command line reads everything, through the same door.
+        rows = ledger_search(declaration, Scope.all(), org=org)
         count = 0
 
         def values():

@@ -2,7 +2,7 @@ from xlsxwriter.exceptions import FileCreateError
 
 from taizhang.core.ledger_files import write_template
 from taizhang.core.management.base import TaizhangCommand
-from taizhang.orgs.models import Organization
+from taizhang.core.scope import Scope
 
 
 class Command(TaizhangCommand):
@@ -14,13 +14,8 @@ class Command(TaizhangCommand):
 
     def handle(self, *args, ledger, file, **options):
         declaration = self.ledger(ledger)
-        codes = list(
-            Organization.objects.filter(archived_at=None)
-            .order_by("path")
-            .values_list("code", flat=True)[:5000]
-        )
         try:
-            write_template(ledger=declaration, target=file, choices_for_refs={"orgs": codes})
+            write_template(ledger=declaration, target=file, scope=Scope.all())
         except (OSError, FileCreateError) as error:
             self.reject(f"无法写入“{file}”：{error}", 2)
         self.stdout.write(f"模板已写入 {file}")

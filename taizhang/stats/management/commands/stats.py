@@ -1,9 +1,15 @@
 import json as jsonlib
 
 from taizhang.core.cells import CellError, parse_date
+from taizhang.core.figures import (
+    UnknownOrg,
+    figures_compute,
+    group_registry,
+    ordered_figures,
+    window_for,
+)
 from taizhang.core.management.base import TaizhangCommand
-from taizhang.stats.figures import FIGURES, GROUP_TITLES
-from taizhang.stats.selectors import UnknownOrg, figures
+from taizhang.core.scope import Scope
 
 
 class Command(TaizhangCommand):
@@ -21,17 +27,17 @@ class Command(TaizhangCommand):
         except CellError as error:
             self.reject(f"日期：{error}", 2)
         try:
-            values = figures(org=org, date_from=start, date_to=end)
+            # The operator at the command line reads everything.
+            window = window_for(Scope.all(), org=org, date_from=start, date_to=end)
         except UnknownOrg as error:
             self.reject(str(error))
+        values = figures_compute(window)
         if options.get("json") or json:
-            self.stdout.write(_dumps(values))
+            self.stdout.write(jsonlib.dumps(values, ensure_ascii=False, indent=2))
             return
-        for group, title in GROUP_TITLES.items():
-            self.stdout.write(title)
-            for figure in (f for f in FIGURES if f.group == group):
-                self.stdout.write(f"  {figure.label}：{values[group][figure.key]}")
-
-
-def _dumps(values) -> str:
-    return jsonlib.dumps(values, ensure_ascii=False, indent=2)
+        shown = None
+        for figure in ordered_figures():
+            if figure.group != shown:
+                shown = figure.group
+                self.stdout.write(group_registry[figure.group].title)
+            self.stdout.write(f"  {figure.label}：{values[figure.group][figure.name]}")

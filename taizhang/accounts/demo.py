@@ -1,9 +1,10 @@
 """One demo login per role (DESIGN.md, Roles), with fixed passwords so that running the
 demo twice changes nothing."""
 
-from taizhang.accounts.models import Grant, User
-from taizhang.accounts.services import user_create
-from taizhang.orgs.models import Organization, Person
+from taizhang.shell.demo import DemoContext, demo_logins, demo_step
+
+from .models import Grant, Role, User
+from .services import user_create
 
 # (username, password, role, organization code)
 DEMO_LOGINS = [
@@ -14,9 +15,18 @@ DEMO_LOGINS = [
     ("inspector", "Qsh2023inspector", "inspector", "QSH"),
     ("member", "Qsh2023member", "member", "QSH-01-Z01-01"),
 ]
+demo_logins[:] = [(u, p, Role(r).label, org) for u, p, r, org in DEMO_LOGINS]
+
+
+@demo_step(order=95)
+def logins(demo: DemoContext) -> dict:
+    logins_ensure()
+    return {}
 
 
 def logins_ensure() -> None:
+    from taizhang.orgs.models import Organization, Person
+
     for username, password, role, code in DEMO_LOGINS:
         org = Organization.objects.get(code=code)
         user = User.objects.filter(username=username).first()
@@ -27,7 +37,7 @@ def logins_ensure() -> None:
                 password=password,
                 role=role,
                 org=org,
-                display_name=_display_name(role, org),
+                display_name=f"{Role(role).label}（{org.name}）",
             )
         elif not Grant.objects.filter(user=user, role=role, org=org).exists():
             Grant.objects.create(user=user, role=role, org=org)
@@ -40,9 +50,3 @@ def logins_ensure() -> None:
             )
             if person is not None:
                 User.objects.filter(pk=user.pk).update(person=person, display_name=person.name)
-
-
-def _display_name(role: str, org) -> str:
-    from taizhang.accounts.models import Role
-
-    return f"{Role(role).label}（{org.name}）"

@@ -1,0 +1,92 @@
+"""The one module through which the engine reaches the org tree.
+
+The tree is whichever registered ledger declares `tree = True` (the `orgs` ledger); the
+engine knows only its materialized paths: fixed-width ids joined by dots
+("00000001.00000005.00000023."), so that a subtree is one indexed prefix predicate and
+sorting by path lists the tree depth-first."""
+
+from functools import cache
+
+PATH_STEP = 8  # digits per level: 10^8 organizations
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{PATH_STEP}d}."
+
+
+def path_root_id(path: str) -> int:
+    return int(path[:PATH_STEP])
+
+
+def path_ids(path: str) -> list[int]:
+    """The ids along a path, root first."""
+    return [int(path[i : i + PATH_STEP]) for i in range(0, len(path), PATH_STEP + 1)]
+
+
+@cache
+def tree_ledger():
+    from .ledger import registry
+
+    trees = [ledger for ledger in registry.values() if ledger.tree]
+    if len(trees) != 1:
+        raise LookupError("exactly one registered ledger must declare tree = True")
+    return trees[0]
+
+
+def tree_model():
+    return tree_ledger().model
+
+
+def live_orgs():
+    return tree_model().objects.filter(archived_at=None)
+
+
+def root_of(scope):
+    """The root organization the scope lies in (the first root for everything), or None."""
+    roots = tree_model().objects.filter(parent=None)
+    if not scope.everything:
+        root_ids = {path_root_id(path) for path in scope.paths()}
+        roots = roots.filter(id__in=root_ids)
+    return roots.order_by("id").first()
+
+
+def paths_by_code(codes) -> dict[str, str]:
+    codes = list(codes)
+    found = {}
+    for start in range(0, len(codes), 500):
+        found.update(
+            live_orgs().filter(code__in=codes[start : start + 500]).values_list("code", "path")
+        )
+    return found
+
+
+def paths_by_id(ids) -> dict[int, str]:
+    return dict(tree_model().objects.filter(id__in=list(ids)).values_list("id", "path"))
+
+
+def codes_in(scope, roles, limit: int = 5000) -> list[str]:
+    """Organization codes the scope holds with one of `roles`, in tree order."""
+    orgs = scope.filter(live_orgs(), "path", roles).order_by("path")
+    return list(orgs.values_list("code", flat=True)[:limit])
+
+
+def org_pick(scope, *, q: str = "", parent: str = "", limit: int = 30) -> list:
+    """Organizations for the picker: matches of `q`, or the children of `parent`, or the
+    top of the scope (any role)."""
+    from django.db.models import Q
+
+    queryset = scope.filter(live_orgs(), "path", scope.roles).select_related("parent")
+    if q:
+        queryset = queryset.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    elif parent:
+        queryset = queryset.filter(parent__code=parent)
+    else:
+        queryset = queryset.filter(path__in=scope.paths())
+    return list(queryset.order_by("depth", "code")[:limit])
+
+
+def children_counts(orgs: list) -> dict[int, int]:
+    from django.db.models import Count
+
+    rows = live_orgs().filter(parent__in=orgs).values("parent_id").annotate(n=Count("id"))
+    return {r["parent_id"]: r["n"] for r in rows}

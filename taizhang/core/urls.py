@@ -1,0 +1,27 @@
+"""The engine's pages: every registered ledger's list, detail, forms and files, and the
+org-tree picker; the JSON API of every ledger."""
+
+from django.urls import path
+
+from . import views
+from .api import mount_ledgers
+
+urlpatterns = [
+    path("orgs/pick/", views.org_picker, name="org-picker"),
+    path("ledgers/", views.ledger_index, name="ledger-index"),
+    path("ledgers/<str:name>/", views.ledger_list, name="ledger-list"),
+    path("ledgers/<str:name>/new/", views.ledger_edit, name="ledger-create"),
+    path("ledgers/<str:name>/export.xlsx", views.ledger_export_view, name="ledger-export"),
+    path("ledgers/<str:name>/template.xlsx", views.ledger_template_view, name="ledger-template"),
+    path("ledgers/<str:name>/import/", views.ledger_import_view, name="ledger-import"),
+    path(
+        "ledgers/<str:name>/import/commit/",
+        views.ledger_import_commit,
+        name="ledger-import-commit",
+    ),
+    path("ledgers/<str:name>/<str:key>/", views.ledger_detail, name="ledger-detail"),
+    path("ledgers/<str:name>/<str:key>/edit/", views.ledger_edit, name="ledger-edit"),
+    path("ledgers/<str:name>/<str:key>/archive/", views.ledger_archive_view, name="ledger-archive"),
+    path("ledgers/<str:name>/<str:key>/files/<str:field>/", views.ledger_file, name="ledger-file"),
+    path("api/v1/", mount_ledgers()),
+]

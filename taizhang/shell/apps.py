@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class ShellConfig(AppConfig):
+    """Home, navigation, system and error pages, and the demo/init/serve commands. It
+    discovers what each installed app contributes (see taizhang/shell/discovery.py)."""
+
+    name = "taizhang.shell"
+    label = "shell"
+    verbose_name = "外壳"
+    navigation = [("home", "首页", 0), ("ledger-index", "台账", 50), ("system", "系统", 90)]
+    commands = {
+        "init": ("init", "创建或升级数据库"),
+        "demo": ("demo", "载入演示区县（青山湖区）"),
+        "serve": ("serve", "启动生产 Web 服务"),
+        "template": ("ledger_template", "生成带下拉选项的空白模板"),
+        "import": ("ledger_import", "导入台账文件"),
+        "export": ("ledger_export", "导出台账"),
+    }
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("demo")

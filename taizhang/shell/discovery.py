@@ -1,0 +1,51 @@
+"""What each installed app contributes to the shell, found the way Django admin finds
+admin.py: a new domain app is one folder plus one INSTALLED_APPS line.
+
+An app contributes through its AppConfig and its modules:
+
+- `ledgers.py`, `figures.py` — found by the engine (core/apps.py);
+- `demo.py` — demo steps (`@demo_step(order)`, shell/demo.py);
+- `urls.py` — its `urlpatterns`, included at the site root;
+- `api.py` — routes on the engine's `api` object;
+- `AppConfig.navigation` — [(url name, label, order)];
+- `AppConfig.commands` — {public sub-command: (management command, help)};
+- `AppConfig.home_panels` — [(dotted path of a function(request) -> HTML, order)]."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+
+def _configs():
+    return [c for c in apps.get_app_configs() if c.name.startswith("taizhang.")] + [
+        c for c in apps.get_app_configs() if not c.name.startswith(("taizhang.", "django."))
+    ]
+
+
+def navigation() -> list[tuple[str, str]]:
+    entries = [e for c in _configs() for e in getattr(c, "navigation", [])]
+    return [(name, label) for name, label, _ in sorted(entries, key=lambda e: e[2])]
+
+
+def commands() -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for config in _configs():
+        found.update(getattr(config, "commands", {}))
+    return found
+
+
+def home_panels() -> list:
+    entries = [e for c in _configs() for e in getattr(c, "home_panels", [])]
+    return [import_string(path) for path, _ in sorted(entries, key=lambda e: e[1])]
+
+
+def url_modules() -> list:
+    """Every installed app's urls.py (the shell's own last: its catch-alls stay last)."""
+    found = []
+    for config in _configs():
+        name = f"{config.name}.urls"
+        if config.label != "shell" and find_spec(name) is not None:
+            found.append(import_module(name))
+    return found
