@@ -9,9 +9,13 @@ class TaizhangCommand(BaseCommand):
     """Exit codes of LEDGERS.md §3: 1 rejected input, 2 usage or unreadable file."""
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        from taizhang.shell.discovery import commands
+        from django.apps import apps
 
-        names = {command: public for public, (command, _) in commands().items()}
+        names = {
+            command: public
+            for config in apps.get_app_configs()
+            for public, (command, _) in getattr(config, "commands", {}).items()
+        }
         public = names.get(subcommand, subcommand)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.prog = f"taizhang {public}"

@@ -1,0 +1,317 @@
+"""The scope contract, for every registered ledger × every endpoint × every kind of user.
+
+Nothing here names a ledger: a ledger is covered by being registered (and declaring
+`example_row`). Expected outcomes come from an oracle written independently of the
+engine — grants as (role, organization code), "under" by code — and from each ledger's
+declared read and write roles.
+
+Users (conftest district: QSH ⊃ QSH-A ⊃ QSH-A-1, QSH-A-2; QSH ⊃ QSH-B ⊃ QSH-B-1):
+writer (org_admin@QSH-A), sibling (org_admin@QSH-B), reader (inspector@QSH: reads from
+the parent only), member (member@QSH-A-1), and two users holding two grants of
+different roles: org_admin@QSH-A + inspector@QSH, org_admin@QSH-A + member@QSH-B."""
+
+import io
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from conftest import PASSWORD, xlsx_bytes
+from taizhang.accounts.services import grant_add, user_create
+from taizhang.core.access import rows_for_read
+from taizhang.core.examples import Example, example_write
+from taizhang.core.figures import figure_registry
+from taizhang.core.ledger import registry
+from taizhang.core.ledger_write import ledger_archive
+from taizhang.core.models import AuditEntry
+from taizhang.core.scope import Scope
+
+USERS = {
+    "writer": [("org_admin", "QSH-A")],
+    "sibling": [("org_admin", "QSH-B")],
+    "reader": [("inspector", "QSH")],
+    "member": [("member", "QSH-A-1")],
+    "writer_and_reader": [("org_admin", "QSH-A"), ("inspector", "QSH")],
+    "writer_and_member": [("org_admin", "QSH-A"), ("member", "QSH-B")],
+}
+HERE, THERE = "QSH-A-1", "QSH-B-1"  # where the two rows of each ledger live
+
+
+def _under(code: str, granted: str) -> bool:
+    return code == granted or code.startswith(granted + "-")
+
+
+@dataclass
+class Oracle:
+    """What a user may do with a ledger, from their grants and its declaration only."""
+
+    grants: list[tuple[str, str]]
+    ledger: object
+
+    def _holds(self, roles, org: str | None) -> bool:
+        for role, granted in self.grants:
+            if role not in roles:
+                continue
+            if org is None:  # a district-wide list: read by any reader, written at the root
+                if roles is self.ledger.read_roles or granted == "QSH":
+                    return True
+            elif _under(org, granted):
+                return True
+        return False
+
+    def org_of(self, org: str) -> str | None:
+        return None if self.ledger.scope_path is None else org
+
+    def reads_ledger(self) -> bool:
+        return any(role in self.ledger.read_roles for role, _ in self.grants)
+
+    def writes_ledger(self) -> bool:
+        return any(role in self.ledger.write_roles for role, _ in self.grants)
+
+    def reads(self, org: str) -> bool:
+        return self._holds(self.ledger.read_roles, self.org_of(org))
+
+    def writes(self, org: str) -> bool:
+        return self._holds(self.ledger.write_roles, self.org_of(org))
+
+    def row_status(self, org: str, *, write: bool) -> int:
+        """A row's page: 403 ledger refused, 404 outside read scope, 403 read-only."""
+        if not self.reads_ledger():
+            return 403
+        if not self.reads(org):
+            return 404
+        if write and not self.writes(org):
+            return 403
+        return 200
+
+
+def _contract_ledgers():
+    return list(registry)
+
+
+@pytest.fixture
+def contract(district, users):
+    """Two rows of the ledger under test (one here, one there) and the contract users."""
+    made = {}
+    for name, grants in USERS.items():
+        (role, org), *more = grants
+        user = user_create(
+            actor=None, username=f"c-{name}", password=PASSWORD, role=role, org=district.orgs[org]
+        )
+        for role, org in more:
+            grant_add(actor=None, user=user, role=role, org=district.orgs[org])
+        made[name] = user
+    return made
+
+
+def _rows(ledger_name):
+    return example_write(ledger_name, HERE), example_write(ledger_name, THERE)
+
+
+def _edit_raw(ledger, key: str, org: str) -> dict:
+    """A change of the row `key`: another example's values under the same key and org."""
+    raw = ledger.example_row(Example(org=org))
+    raw[ledger.key.field] = key
+    return raw
+
+
+def _audited(ledger, key, user, action) -> bool:
+    return AuditEntry.objects.filter(
+        ledger=ledger.name, object_key=key, actor=user, action=action
+    ).exists()
+
+
+def _archived(ledger, key) -> bool:
+    return ledger.model.objects.get(**{ledger.key.attr: key}).archived_at is not None
+
+
+def _check(label, got, expected):
+    assert got == expected, f"{label}: got {got}, expected {expected}"
+
+
+@pytest.mark.parametrize("user_name", USERS)
+@pytest.mark.parametrize("ledger_name", _contract_ledgers())
+def test_reads_follow_the_roles_and_subtrees_granted(client, contract, ledger_name, user_name):
+    ledger, user = registry[ledger_name], contract[user_name]
+    oracle = Oracle(USERS[user_name], ledger)
+    rows = dict(zip((HERE, THERE), _rows(ledger_name), strict=True))
+    client.force_login(user)
+    listed = 200 if oracle.reads_ledger() else 403
+    for label, url in (
+        ("list page", reverse("ledger-list", args=[ledger.name])),
+        ("export", reverse("ledger-export", args=[ledger.name])),
+        ("template", reverse("ledger-template", args=[ledger.name])),
+        ("API list", f"/api/v1/{ledger.name}/?page_size=500"),
+    ):
+        _check(f"{user_name} {label}", client.get(url).status_code, listed)
+    for org, key in rows.items():
+        where = f"{user_name} {ledger.name} row in {org}"
+        status = oracle.row_status(org, write=False)
+        _check(
+            f"{where} detail",
+            client.get(reverse("ledger-detail", args=[ledger.name, key])).status_code,
+            status,
+        )
+        _check(
+            f"{where} API detail", client.get(f"/api/v1/{ledger.name}/{key}").status_code, status
+        )
+        if listed == 200:
+            page = client.get(
+                reverse("ledger-list", args=[ledger.name]), {"q": key, "page_size": 200}
+            )
+            link = reverse("ledger-detail", args=[ledger.name, key])
+            _check(f"{where} on the list page", link in page.content.decode(), oracle.reads(org))
+            api = client.get(f"/api/v1/{ledger.name}/", {"q": key, "page_size": 500}).json()
+            keys = {item[ledger.key.field] for item in api["items"]}
+            _check(f"{where} in the API list", key in keys, oracle.reads(org))
+    # Figures and their drill-down count only what the user reads.
+    for figure in (f for f in figure_registry.values() if f.ledger == ledger.name):
+        url = reverse("ledger-list", args=[ledger.name])
+        response = client.get(url, {"figure": figure.key, "page_size": 200})
+        _check(f"{user_name} drill-down {figure.key}", response.status_code, listed)
+        if listed == 200:
+            expected = figure.rows(_window(user)).count()
+            assert f"共 {expected} 条" in response.content.decode(), figure.key
+    stats = client.get("/api/v1/stats")
+    if stats.status_code == 200:
+        shown = {f"{g}.{k}" for g, figures in stats.json().items() for k in figures}
+        for figure in (f for f in figure_registry.values() if f.ledger == ledger.name):
+            _check(f"{user_name} stats shows {figure.key}", figure.key in shown, listed == 200)
+    else:
+        _check(f"{user_name} stats", stats.status_code, 403)
+
+
+def _window(user):
+    from taizhang.core.figures import window_for
+    from taizhang.core.scope import scope_for
+
+    return window_for(scope_for(user))
+
+
+@pytest.mark.parametrize("user_name", USERS)
+@pytest.mark.parametrize("ledger_name", _contract_ledgers())
+def test_writes_need_a_write_role_over_the_row(client, contract, ledger_name, user_name):
+    ledger, user = registry[ledger_name], contract[user_name]
+    oracle = Oracle(USERS[user_name], ledger)
+    client.force_login(user)
+    may = oracle.writes_ledger()
+    _check(
+        f"{user_name} new form",
+        client.get(reverse("ledger-create", args=[ledger.name])).status_code,
+        200 if may else 403,
+    )
+    for org, key in zip((HERE, THERE), _rows(ledger_name), strict=True):
+        where = f"{user_name} {ledger.name} row in {org}"
+        status = 403 if not may else oracle.row_status(org, write=True)
+        edit = reverse("ledger-edit", args=[ledger.name, key])
+        _check(f"{where} edit form", client.get(edit).status_code, status)
+        # The form: a change of the row.
+        response = client.post(edit, _form(ledger, _edit_raw(ledger, key, org), editing=True))
+        _check(f"{where} form saved", response.status_code, 302 if status == 200 else status)
+        _check(f"{where} form audited", _audited(ledger, key, user, "update"), status == 200)
+        # The API: PATCH, then DELETE (archive).
+        patch = _api_body(ledger, _edit_raw(ledger, key, org))
+        response = client.patch(
+            f"/api/v1/{ledger.name}/{key}", patch, content_type="application/json"
+        )
+        _check(f"{where} API PATCH", response.status_code, status)
+        response = client.delete(f"/api/v1/{ledger.name}/{key}")
+        _check(f"{where} API DELETE", response.status_code, status)
+        _check(f"{where} archived by API", _archived(ledger, key), status == 200)
+        if not _archived(ledger, key):
+            ledger_archive(
+                ledger=ledger, actor=None, obj=ledger.model.objects.get(**{ledger.key.attr: key})
+            )
+        # Restore on the page, then archive on the page.
+        archive = reverse("ledger-archive", args=[ledger.name, key])
+        response = client.post(archive, {"restore": "1"})
+        _check(f"{where} restore", response.status_code, 302 if status == 200 else status)
+        _check(f"{where} restored", not _archived(ledger, key), status == 200)
+        if _archived(ledger, key):
+            ledger_archive(
+                ledger=ledger,
+                actor=None,
+                obj=ledger.model.objects.get(**{ledger.key.attr: key}),
+                restore=True,
+            )
+        response = client.post(archive)
+        _check(f"{where} archive", response.status_code, 302 if status == 200 else status)
+        _check(f"{where} archived", _archived(ledger, key), status == 200)
+
+
+@pytest.mark.parametrize("user_name", USERS)
+@pytest.mark.parametrize("ledger_name", _contract_ledgers())
+def test_creating_and_importing_need_a_write_role_where_the_row_goes(
+    client, contract, ledger_name, user_name
+):
+    ledger, user = registry[ledger_name], contract[user_name]
+    oracle = Oracle(USERS[user_name], ledger)
+    client.force_login(user)
+    may = oracle.writes_ledger()
+    for org in (HERE, THERE):
+        where = f"{user_name} {ledger.name} new row in {org}"
+        allowed = may and oracle.writes(org)
+        # Form
+        raw = ledger.example_row(Example(org=org))
+        key = ledger.key.parse(raw[ledger.key.field])
+        response = client.post(reverse("ledger-create", args=[ledger.name]), _form(ledger, raw))
+        _check(f"{where} form", response.status_code, 302 if allowed else (200 if may else 403))
+        _check(f"{where} form wrote", _exists(ledger, key), allowed)
+        # API
+        raw = ledger.example_row(Example(org=org))
+        key = ledger.key.parse(raw[ledger.key.field])
+        response = client.post(
+            f"/api/v1/{ledger.name}/", _api_body(ledger, raw), content_type="application/json"
+        )
+        _check(f"{where} API POST", response.status_code, 201 if allowed else (400 if may else 403))
+        _check(f"{where} API wrote", _exists(ledger, key), allowed)
+        # Import: preview, then commit
+        raw = ledger.example_row(Example(org=org))
+        key = ledger.key.parse(raw[ledger.key.field])
+        upload = io.BytesIO(_sheet(ledger, raw))
+        upload.name = "rows.xlsx"
+        response = client.post(reverse("ledger-import", args=[ledger.name]), {"file": upload})
+        _check(f"{where} import preview", response.status_code, 200 if may else 403)
+        if not may:
+            continue
+        _check(f"{where} preview clean", response.context["outcome"].ok, allowed)
+        commit = client.post(
+            reverse("ledger-import-commit", args=[ledger.name]),
+            {"token": response.context["token"]},
+        )
+        _check(f"{where} import commit", commit.status_code, 302 if allowed else 400)
+        _check(f"{where} import wrote", _exists(ledger, key), allowed)
+
+
+def _exists(ledger, key) -> bool:
+    return rows_for_read(ledger, Scope.all()).filter(**{ledger.key.attr: key}).exists()
+
+
+def _form(ledger, raw: dict, *, editing=False) -> dict:
+    data = {}
+    for column in ledger.columns:
+        if editing and column is ledger.key or column.field not in raw:
+            continue
+        value = raw[column.field]
+        data[column.field] = value if isinstance(value, list) else str(value)
+    return data
+
+
+def _api_body(ledger, raw: dict) -> dict:
+    return {field: value for field, value in raw.items()}
+
+
+def _sheet(ledger, raw: dict) -> bytes:
+    columns = [c for c in ledger.columns if c.field in raw]
+    values = [raw[c.field] for c in columns]
+    return xlsx_bytes(
+        [
+            [c.header for c in columns],
+            ["、".join(v) if isinstance(v, list) else str(v) for v in values],
+        ]
+    )
+
+
+def test_the_throwaway_app_is_in_the_contract():
+    """A ledger is covered by being registered: the test app's two are."""
+    assert {"notes", "remarks"} <= set(_contract_ledgers())
