@@ -10,6 +10,7 @@ from django.db import models
 from .cells import CellError
 from .kinds import KINDS, Kind
 
+READ_CHUNK = 2000  # keys per IN (…) when reading stored rows
 ALL_READERS = frozenset({"admin", "office", "leader", "org_admin", "inspector"})
 ORG_WRITERS = frozenset({"admin", "office", "org_admin"})
 
@@ -107,6 +108,7 @@ class Stored:
     archived_at: object
     scope_path: str
     values: dict
+    fields: dict = field(default_factory=dict)  # every concrete field by attname, as stored
 
 
 class Ledger:
@@ -171,16 +173,24 @@ class Ledger:
         an import of 40,000 rows compares against them)."""
         plain = [c for c in self.columns if c.kind.lookup(c) is not None]
         lookups = [c.kind.lookup(c) for c in plain]
+        # The stored fields too, so that an update needs no second read to make instances.
+        attnames = [f.attname for f in self.model._meta.concrete_fields]
+        width = len(lookups)
         found: dict[str, Stored] = {}
         by_pk: dict[int, Stored] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        for start in range(0, len(keys), READ_CHUNK):
+            chunk = keys[start : start + READ_CHUNK]
             rows = self.model.objects.filter(**{f"{self.key.attr}__in": chunk}).values_list(
-                "pk", "archived_at", self.scope_path or "pk", *lookups
+                "archived_at", self.scope_path or "pk", *lookups, *attnames
             )
-            for pk, archived_at, scope_path, *values in rows:
-                row = {c.field: c.kind.from_db(c, v) for c, v in zip(plain, values, strict=True)}
-                stored = Stored(pk, archived_at, str(scope_path), row)
+            for archived_at, scope_path, *values in rows:
+                row = {
+                    c.field: c.kind.from_db(c, v)
+                    for c, v in zip(plain, values[:width], strict=True)
+                }
+                raw = dict(zip(attnames, values[width:], strict=True))
+                pk = raw[self.model._meta.pk.attname]
+                stored = Stored(pk, archived_at, str(scope_path), row, raw)
                 found[row[self.key.field]] = by_pk[pk] = stored
         for column in (c for c in self.columns if c.kind.name == "refs"):
             relation = getattr(self.model, column.attr)
@@ -189,9 +199,9 @@ class Ledger:
             for stored in found.values():
                 stored.values[column.field] = []
             pks = list(by_pk)
-            for start in range(0, len(pks), 500):
+            for start in range(0, len(pks), READ_CHUNK):
                 links = relation.through.objects.filter(
-                    **{f"{source}_id__in": pks[start : start + 500]}
+                    **{f"{source}_id__in": pks[start : start + READ_CHUNK]}
                 )
                 for pk, code in links.values_list(
                     f"{source}_id", f"{target}__{registry[column.ref].key.attr}"

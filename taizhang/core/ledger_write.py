@@ -12,7 +12,7 @@ from django.utils import timezone
 from . import tree
 from .access import path_writable
 from .audit import audit_insert, audit_record, new_batch
-from .bulk import insert_objects, new_instances
+from .bulk import insert_objects, new_instances, stored_instance, update_changed
 from .cells import CellError
 from .ledger import Change, Column, Ledger, Stored, registry
 from .models import AuditEntry
@@ -383,11 +383,7 @@ def _apply(ledger: Ledger, obj, row: dict, ctx: WriteContext):
 def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
     model = ledger.model
     now = timezone.now()
-    new_objs, old_objs = [], []
-    pks = [stored.pk for stored, _, _ in changes if stored is not None]
-    instances = {}
-    for start in range(0, len(pks), CHUNK):
-        instances.update(model.objects.in_bulk(pks[start : start + CHUNK]))
+    new_objs, old_objs, snapshots = [], [], {}
     fresh = iter(new_instances(model, sum(1 for stored, _, _ in changes if stored is None)))
     for stored, _, row in changes:
         if stored is None:
@@ -395,7 +391,8 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
             obj.created_at = now
             new_objs.append(obj)
         else:
-            obj = instances[stored.pk]
+            obj = stored_instance(model, stored.fields)
+            snapshots[obj.pk] = dict(stored.fields)
             old_objs.append(obj)
         obj.updated_at = now
         _apply(ledger, obj, row, ctx)
@@ -408,11 +405,9 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
         for _, _, row in changes:
             target = by_key[row[ledger.key.field]]
             setattr(target, f"{column.attr}_id", ctx.ref_id(column, row.get(column.field)))
-    fields = [
-        f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "created_at"
-    ]
-    if old_objs:
-        model.objects.bulk_update(old_objs, fields, batch_size=CHUNK)
+    # Only the columns that changed: a correction file that changes one column of
+    # 40,000 rows writes that column (and updated_at), not every field of every row.
+    update_changed(model, [(obj, snapshots[obj.pk]) for obj in old_objs])
     if self_refs and new_objs:
         model.objects.bulk_update(new_objs, [c.attr for c in self_refs], batch_size=CHUNK)
     _save_many(ledger, changes, by_key, ctx)
@@ -468,16 +463,14 @@ def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):
         insert_objects(through, links)
 
 
-def _jsonable(ledger: Ledger, row: dict) -> dict:
-    # Only dates and times need converting; the audit of a large import calls this per row.
-    timed = {
-        c.field: c.jsonable
-        for c in ledger.columns
-        if c.kind.name in ("date", "datetime", "decimal")
-    }
-    out = {c.field: row.get(c.field) for c in ledger.columns}
-    for name, convert in timed.items():
-        out[name] = convert(out[name])
+def _jsonable(ledger: Ledger, row: dict, fields: list[str] | None = None) -> dict:
+    """The row (or `fields` of it) as JSON values. Only dates, times and decimals need
+    converting; the audit of a large import calls this per row."""
+    names = [c.field for c in ledger.columns] if fields is None else fields
+    out = {name: row.get(name) for name in names}
+    for column in ledger.columns:
+        if column.field in out and column.kind.name in ("date", "datetime", "decimal"):
+            out[column.field] = column.jsonable(out[column.field])
     return out
 
 
