@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "taizhang.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "taizhang.shell.middleware.ErrorIdMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.config.urls"

@@ -71,6 +71,22 @@ def _forbidden(request, exc):
     )
 
 
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    """A bug: logged with an id, answered with the id and no traceback."""
+    import logging
+    import uuid
+
+    error_id = uuid.uuid4().hex[:12]
+    logging.getLogger("taizhang.errors").error(
+        "error %s on %s %s", error_id, request.method, request.path, exc_info=exc
+    )
+    message = f"服务器处理出错，已记录，未保存任何数据（错误编号 {error_id}）"
+    return api.create_response(
+        request, {"errors": [{"field": "", "message": message}], "error_id": error_id}, status=500
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return api.create_response(

@@ -89,8 +89,10 @@ def parse_int(raw, *, low: int | None = None, high: int | None = None, percent=F
         return None
     if isinstance(raw, bool):
         raise CellError("应为整数")
-    if isinstance(raw, float) and percent and 0 < raw < 1:
-        value = raw * 100  # a cell formatted as a percentage holds the fraction
+    if isinstance(raw, float) and percent and 0 < raw <= 1:
+        # A spreadsheet cell formatted as a percentage holds the fraction: 100% is 1.0,
+        # 60% is 0.6 (a reader sees the same float for a plain 1; write 1% for one per cent).
+        value = raw * 100
     elif isinstance(raw, int | float):
         value = raw
     else:

@@ -117,7 +117,7 @@ class Percent(Int):
         return cells.parse_int(raw, low=0, high=100, percent=True)
 
     def describe(self, column):
-        return "；0–100，可写 60%"
+        return "；0–100，可写 60%；表格中设为百分比格式的单元格（如 100%）按百分比读取"
 
 
 class Decimal(Kind):

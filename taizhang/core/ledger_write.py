@@ -115,20 +115,33 @@ def ledger_write(
     if dry_run:
         return _check_and_write(ledger, actor, rows, mode, dry_run, confirmed)
     for _attempt in range(3):
+        planned: set[str] = set()  # the keys this attempt meant to create
         try:
             with transaction.atomic():
-                return _check_and_write(ledger, actor, rows, mode, dry_run, confirmed)
+                return _check_and_write(ledger, actor, rows, mode, dry_run, confirmed, planned)
         except IntegrityError:
-            # Another writer got there first: check again against what it wrote.
-            logger.warning("ledger %s: write conflict, checking again", ledger.name, exc_info=True)
+            # Only a key race is retried: another writer created one of the rows this
+            # write meant to create, between its check and its insert. Anything else is
+            # a bug, and surfaces (nothing was written: the transaction rolled back).
+            if not _key_race(ledger, planned):
+                raise
+            logger.warning("ledger %s: key race, checking again", ledger.name, exc_info=True)
     key = ledger.key
     return Outcome(
         problems=[Problem(None, key.header, key.field, "", "数据刚被他人修改，请重新提交")]
     )
 
 
+def _key_race(ledger: Ledger, planned: set[str]) -> bool:
+    keys = list(planned)
+    return any(
+        ledger.model.objects.filter(**{f"{ledger.key.attr}__in": keys[i : i + CHUNK]}).exists()
+        for i in range(0, len(keys), CHUNK)
+    )
+
+
 def _check_and_write(
-    ledger: Ledger, actor, rows, mode: str, dry_run: bool, confirmed: bool
+    ledger: Ledger, actor, rows, mode: str, dry_run: bool, confirmed: bool, planned=None
 ) -> Outcome:
     scope = Scope.all() if actor is None else scope_for(actor)
     root = tree.root_of(scope)
@@ -167,6 +180,8 @@ def _check_and_write(
         outcome.held = True
         return outcome
     if not dry_run and changes:
+        if planned is not None:
+            planned.update(row[ledger.key.field] for stored, _, row in changes if stored is None)
         _save(ledger, changes, ctx)
         outcome.written = True
     return outcome

@@ -54,10 +54,13 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    error_id = getattr(request, "error_id", "")
+    message = "服务器处理出错，已记录，未保存任何数据。请稍后再试"
+    message += f"；如需报告，请提供错误编号 {error_id}。" if error_id else "。"
     return render(
         request,
         "shell/error.html",
-        {"title": "系统错误", "message": "服务器处理出错，已记录，请稍后再试。"},
+        {"title": "系统错误", "message": message, "error_id": error_id},
         status=500,
     )
 

@@ -83,10 +83,29 @@ def test_parse_code_refuses_scientific_notation():
 
 
 @pytest.mark.parametrize(
-    "raw,expected", [("60%", 60), (60, 60), (0.6, 60), ("１００", 100), ("", None)]
+    "raw,expected",
+    [("60%", 60), (60, 60), (0.6, 60), (1.0, 100), ("1%", 1), ("１００", 100), ("", None)],
 )
 def test_parse_percent(raw, expected):
     assert cells.parse_int(raw, low=0, high=100, percent=True) == expected
+
+
+def test_a_percent_formatted_cell_reads_as_shown():
+    """100% in a cell formatted as a percentage reads 100, not 1; 60% reads 60."""
+    import io
+
+    import python_calamine
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet, percent = book.add_worksheet(), book.add_format({"num_format": "0%"})
+    sheet.write_number(0, 0, 1.0, percent)
+    sheet.write_number(0, 1, 0.6, percent)
+    book.close()
+    row = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
+    cells_read = row.get_sheet_by_index(0).to_python()[0]
+    assert [cells.parse_int(v, low=0, high=100, percent=True) for v in cells_read] == [100, 60]
 
 
 def test_parse_percent_out_of_range():

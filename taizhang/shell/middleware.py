@@ -1,0 +1,24 @@
+import logging
+import uuid
+
+logger = logging.getLogger("taizhang.errors")
+
+
+class ErrorIdMiddleware:
+    """Give every unexpected error an id: logged with its traceback, shown to the user on
+    the 500 page (never the traceback), so that a report of "错误编号 …" finds the log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        request.error_id = error_logged(request, exception)
+
+
+def error_logged(request, exception) -> str:
+    error_id = uuid.uuid4().hex[:12]
+    logger.error("error %s on %s %s", error_id, request.method, request.path, exc_info=exception)
+    return error_id
