@@ -156,7 +156,6 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Attachments of ledger rows (through Django's storage API; never served directly).
 MEDIA_ROOT = HOME / "files"
 MEDIA_URL = "/files/"
-UPLOAD_DIR = HOME / "uploads"
 # Ledger files larger than this are refused before they are read.
 MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024

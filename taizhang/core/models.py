@@ -107,3 +107,15 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ImportPreview(models.Model):
+    """An uploaded ledger file between its preview and its commit. Kept in the database,
+    not on one web host's disk, so that the commit may reach any host."""
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ledger = models.CharField(max_length=40)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(db_index=True)

@@ -1,8 +1,10 @@
 """Pages of every ledger, derived from its declaration: list, detail, forms, files."""
 
 import io
-import time
+import os
+import tempfile
 import uuid
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -33,6 +35,7 @@ from .ledger import Ledger, registry
 from .ledger_files import check_size, ledger_import, write_errors, write_export, write_template
 from .ledger_read import ledger_search
 from .ledger_write import ArchiveRefused, ledger_archive, ledger_write
+from .models import ImportPreview
 from .scope import scope_for
 from .spreadsheet import FileProblem
 
@@ -255,12 +258,18 @@ def ledger_export_view(request, name):
     ledger = _ledger(name)
     params = _search_params(request, ledger)
     rows = (ledger.values(o) for o in ledger_search(ledger, request.user, **params).iterator(2000))
-    buffer = io.BytesIO()
-    write_export(ledger=ledger, rows=rows, target=buffer)
-    buffer.seek(0)
+    # XlsxWriter keeps constant memory only when it writes to a file, so the workbook goes
+    # to a temporary file that is streamed and removed (unlinked once open).
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as target:
+        path = target.name
+    try:
+        write_export(ledger=ledger, rows=rows, target=path)
+        stream = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    finally:
+        os.unlink(path)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return FileResponse(
-        buffer, as_attachment=True, filename=f"{ledger.title}台账-{stamp}.xlsx", content_type=XLSX
+        stream, as_attachment=True, filename=f"{ledger.title}台账-{stamp}.xlsx", content_type=XLSX
     )
 
 
@@ -277,19 +286,29 @@ def ledger_template_view(request, name):
     )
 
 
-def _forget_stale_uploads(max_age_hours: int = 24) -> None:
-    """Previews that were never committed are not kept forever."""
-    settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - max_age_hours * 3600
-    for path in settings.UPLOAD_DIR.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+def _preview_keep(*, user, ledger: Ledger, filename: str, content: bytes) -> str:
+    """Keep an uploaded file for its commit; previews never committed go after a day."""
+    ImportPreview.objects.filter(created_at__lt=timezone.now() - timedelta(hours=24)).delete()
+    token = uuid.uuid4().hex
+    ImportPreview.objects.create(
+        token=token,
+        user=user,
+        ledger=ledger.name,
+        filename=filename[-200:],
+        content=content,
+        created_at=timezone.now(),
+    )
+    return token
 
 
-def _upload_path(token: str):
-    if not token or not token.replace("-", "").isalnum():
+def _preview_of(request, ledger: Ledger) -> ImportPreview:
+    """The caller's own preview of this ledger; 404 for anyone else's or another ledger's."""
+    preview = ImportPreview.objects.filter(
+        token=request.POST.get("token", ""), user=request.user, ledger=ledger.name
+    ).first()
+    if preview is None:
         raise Http404("导入已过期，请重新上传")
-    return settings.UPLOAD_DIR / token
+    return preview
 
 
 @login_required
@@ -320,19 +339,18 @@ def ledger_import_view(request, name):
         except FileProblem as problem:
             context["file_problem"] = str(problem)
             return render(request, "core/ledger_import.html", context, status=400)
-        token = uuid.uuid4().hex
-        _forget_stale_uploads()
-        _upload_path(token).write_bytes(content)
-        request.session[f"import-{token}"] = upload.name
+        token = _preview_keep(
+            user=request.user, ledger=ledger, filename=upload.name, content=content
+        )
         context.update(
             outcome=outcome,
             token=token,
             filename=upload.name,
             preview_created=[
-                (row[ledger.key.field], row.get("name", "")) for row in outcome.created[:20]
+                (row[ledger.key.field], ledger.label_of(row)) for row in outcome.created[:20]
             ],
             preview_updated=[
-                (after[ledger.key.field], after.get("name", ""), ledger.changes(before, after))
+                (after[ledger.key.field], ledger.label_of(after), ledger.changes(before, after))
                 for before, after in outcome.updated[:20]
             ],
         )
@@ -344,12 +362,8 @@ def ledger_import_view(request, name):
 def ledger_import_commit(request, name):
     ledger = _ledger(name)
     _writable(ledger, request.user)
-    token = request.POST.get("token", "")
-    filename = request.session.get(f"import-{token}")
-    path = _upload_path(token)
-    if filename is None or not path.exists():
-        raise Http404("导入已过期，请重新上传")
-    content = path.read_bytes()
+    preview = _preview_of(request, ledger)
+    content, filename = bytes(preview.content), preview.filename
     if request.POST.get("errors") == "1":
         outcome = ledger_import(
             ledger=ledger, actor=request.user, content=content, filename=filename, dry_run=True
@@ -360,10 +374,15 @@ def ledger_import_commit(request, name):
         return FileResponse(
             buffer, as_attachment=True, filename=f"{ledger.title}导入错误.xlsx", content_type=XLSX
         )
-    request.session.pop(f"import-{token}")
-    path.unlink()
-    outcome = ledger_import(ledger=ledger, actor=request.user, content=content, filename=filename)
+    try:
+        outcome = ledger_import(
+            ledger=ledger, actor=request.user, content=content, filename=filename
+        )
+    except FileProblem as problem:
+        context = {"ledger": ledger, "file_problem": str(problem)}
+        return render(request, "core/ledger_import.html", context, status=400)
     if outcome.ok:
+        preview.delete()
         messages.success(
             request,
             f"导入完成：新增 {len(outcome.created)} 条，更新 {len(outcome.updated)} 条，"

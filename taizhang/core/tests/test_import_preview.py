@@ -1,0 +1,64 @@
+"""An import preview lives in the database: a preview made on one web host commits on
+another, and only its maker may commit it, only into the ledger it was made for."""
+
+import io
+
+import python_calamine
+from django.urls import reverse
+
+from conftest import xlsx_bytes
+from taizhang.core.models import ImportPreview
+from taizhang.orgs.models import Person
+
+
+def _upload(client, ledger: str, rows):
+    upload = io.BytesIO(xlsx_bytes(rows))
+    upload.name = "file.xlsx"
+    return client.post(reverse("ledger-import", args=[ledger]), {"file": upload})
+
+
+def test_a_preview_is_kept_in_the_database_and_commits_from_any_host(
+    client_for, users, settings, tmp_path
+):
+    client = client_for(users.allowed)
+    preview = _upload(
+        client, "people", [["人员编号", "姓名", "所在组织编码"], ["P-I1", "甲", "QSH-A-1"]]
+    )
+    token = preview.context["token"]
+    assert ImportPreview.objects.filter(token=token, ledger="people").exists()
+    settings.MEDIA_ROOT = tmp_path  # another host: nothing of this one's disk is needed
+    commit = client.post(reverse("ledger-import-commit", args=["people"]), {"token": token})
+    assert commit.status_code == 302 and Person.objects.filter(code="P-I1").exists()
+    assert not ImportPreview.objects.filter(token=token).exists()
+
+
+def test_only_its_maker_commits_a_preview_into_its_own_ledger(client_for, users, client):
+    maker = client_for(users.allowed)
+    token = _upload(
+        maker, "people", [["人员编号", "姓名", "所在组织编码"], ["P-I2", "乙", "QSH-A-1"]]
+    ).context["token"]
+    assert (
+        maker.post(reverse("ledger-import-commit", args=["notes"]), {"token": token}).status_code
+        == 404
+    )
+    from django.test import Client
+
+    other = Client()
+    other.force_login(users.office)
+    assert (
+        other.post(reverse("ledger-import-commit", args=["people"]), {"token": token}).status_code
+        == 404
+    )
+    assert not Person.objects.filter(code="P-I2").exists()
+
+
+def test_web_export_streams_a_complete_workbook(client_for, users):
+    response = client_for(users.allowed).get(reverse("ledger-export", args=["people"]))
+    content = b"".join(response.streaming_content)
+    rows = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert rows[0][:3] == ["人员编号", "姓名", "所在组织编码"]
+    assert {r[0] for r in rows[1:]} == {"P-A1", "P-A2"}
