@@ -132,7 +132,7 @@ def _item(ledger: Ledger, obj) -> dict:
 class ListParams(Schema):
     q: str = Field("", description="搜索：编码、名称，人员可用拼音首字母")
     org: str = Field("", description="组织编码：只看该组织及其下级")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=500)
     figure: str = Field("", description="统计数字的键（如 orgs.members）：只列它统计的记录")
     from_: str = Field("", alias="from", description="与 figure 同用：起始日期（含）")

@@ -23,6 +23,9 @@ TRUE_WORDS = {"是", "y", "yes", "√", "✓", "✔", "true", "1", "对"}
 FALSE_WORDS = {"否", "n", "no", "×", "✗", "false", "0", "不是"}
 
 
+INT_LIMIT = 2_147_483_647  # what every database's integer column holds
+
+
 class CellError(ValueError):
     """A cell that cannot be read; the message is for the user, in Chinese."""
 
@@ -101,6 +104,10 @@ def parse_int(raw, *, low: int | None = None, high: int | None = None, percent=F
             value = float(text)
         except ValueError:
             raise CellError(f"“{raw}”不是整数") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise CellError(f"“{raw}”不是整数")
+    if abs(value) > INT_LIMIT:
+        raise CellError(f"“{raw}”数值过大")
     if abs(value - round(value)) > 1e-9:
         raise CellError(f"“{raw}”不是整数")
     value = int(round(value))

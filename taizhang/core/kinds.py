@@ -143,11 +143,12 @@ class Decimal(Kind):
             raise CellError(f"“{raw}”不是数值") from None
         if not value.is_finite():
             raise CellError(f"“{raw}”不是数值")
-        places = column.decimal_places
-        if places is not None:
+        places = column.decimal_places or 0
+        whole = column.max_digits - places if column.max_digits else 28
+        if value.adjusted() >= whole:  # more integer digits than the column holds
+            raise CellError(f"“{raw}”数值过大（整数部分最多 {whole} 位）")
+        if column.decimal_places is not None:
             value = value.quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP)
-        if column.max_digits and len(value.as_tuple().digits) > column.max_digits:
-            raise CellError(f"“{raw}”位数过多（最多 {column.max_digits} 位）")
         return value
 
     def display(self, column, value):

@@ -6,11 +6,12 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import tree
-from .access import path_writable
+from .access import path_writable, rows_for_read
 from .audit import audit_insert, audit_record, new_batch
 from .bulk import insert_objects, new_instances, stored_instance, update_changed
 from .cells import CellError
@@ -19,6 +20,7 @@ from .models import AuditEntry
 from .scope import Scope, scope_for
 
 CHUNK = 500
+REQUIRED = "必填，不能为空"
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,8 @@ class WriteContext:
     root_path: str
     district: str
     ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ledger -> key -> id
+    readable: dict[str, set[str]] = field(default_factory=dict)  # ledger -> keys the actor reads
+    unknown: set = field(default_factory=set)  # (row number, field) reported as 不存在
     paths: dict[int, str] = field(default_factory=dict)  # org id -> path
     existing: dict[str, Stored] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)  # per-write memo for ledger hooks
@@ -228,9 +232,7 @@ def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: O
         value = row.get(key.field, "")
         if not value:
             if number not in unreadable:
-                outcome.problems.append(
-                    Problem(number, key.header, key.field, "", "必填，不能为空")
-                )
+                outcome.problems.append(Problem(number, key.header, key.field, "", REQUIRED))
             continue
         if value in first_seen:
             where = f"第{first_seen[value]}行" if first_seen[value] else "前面"
@@ -259,9 +261,7 @@ def _check_required(ledger: Ledger, merged, outcome: Outcome):
     for number, row in merged:
         for column in ledger.required[1:]:
             if column.is_empty(row.get(column.field)) and (number, column.field) not in blamed:
-                outcome.problems.append(
-                    Problem(number, column.header, column.field, "", "必填，不能为空")
-                )
+                outcome.problems.append(Problem(number, column.header, column.field, "", REQUIRED))
 
 
 def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outcome):
@@ -283,19 +283,50 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
             )
             found.update(stored.values_list(target.key.attr, "id"))
         ctx.ids[name] = found
+        if not ctx.system and not target.tree:
+            ctx.readable[name] = _readable_keys(target, ctx.scope, list(found))
     _resolve_files(ledger, parsed, ctx, outcome)
     batch_keys = {row.get(ledger.key.field) for _, row in parsed}
     for number, row in parsed:
+        stored = ctx.existing.get(row.get(ledger.key.field))
         for column in ref_columns:
+            kept = set(_codes(stored.values.get(column.field))) if stored else set()
             for code in _codes(row.get(column.field)):
                 if any(
-                    code in ctx.ids[t] or (t == ledger.name and code in batch_keys)
+                    _may_refer(ctx, t, code) or (t == ledger.name and code in batch_keys)
                     for t in column.targets
-                ):
+                ) or (code in kept and any(code in ctx.ids[t] for t in column.targets)):
                     continue
+                # A row the writer may not read is "不存在" to them, exactly as a missing
+                # one: a reference never reveals what lies outside their scope.
+                ctx.unknown.add((number, column.field))
                 outcome.problems.append(
                     Problem(number, column.header, column.field, code, f"“{code}”不存在")
                 )
+
+
+def _may_refer(ctx: WriteContext, target: str, code: str) -> bool:
+    """A reference must name a live row the writer may read. The org tree is the
+    exception: its codes are the district's common vocabulary (every template lists
+    them), and a row placed outside the writer's subtree is refused by the scope check,
+    which says so."""
+    if code not in ctx.ids.get(target, {}):
+        return False
+    return ctx.system or registry[target].tree or code in ctx.readable.get(target, set())
+
+
+def _readable_keys(target: Ledger, scope: Scope, keys: list[str]) -> set[str]:
+    try:
+        rows = rows_for_read(target, scope).order_by()
+    except PermissionDenied:
+        return set()
+    readable: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        readable.update(
+            rows.filter(**{f"{target.key.attr}__in": chunk}).values_list(target.key.attr, flat=True)
+        )
+    return readable
 
 
 def _resolve_files(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outcome):
@@ -351,20 +382,31 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
     ctx.paths.update(tree.paths_by_id(org_ids - {None}))
     blamed = ledger.scope_column()
     batch_keys = {row.get(ledger.key.field) for _, row in merged}
+    required_empty = {(p.row, p.field) for p in outcome.problems if p.message == REQUIRED}
     for number, row in merged:
         value = row.get(blamed.field)
+        if (number, blamed.field) in ctx.unknown or (number, blamed.field) in required_empty:
+            continue  # an unknown or missing reference is reported once, as such
         if blamed.kind.name == "ref" and value and value not in ctx.ids.get(blamed.ref, {}):
             if not (blamed.ref == ledger.name and value in batch_keys):
-                continue  # an unknown reference is reported once, as unknown
+                continue
         stored = ctx.existing.get(row.get(ledger.key.field))
+        if stored is not None and not path_writable(ledger, ctx.scope, stored.scope_path):
+            # A stored row outside write scope: say so of its key, and show nothing of
+            # what it holds (its organization, its parent).
+            key = row.get(ledger.key.field, "")
+            outcome.problems.append(
+                Problem(
+                    number, ledger.key.header, ledger.key.field, key, f"“{key}”不在您的管理范围内"
+                )
+            )
+            continue
         if ledger.scope_path is None:
             allowed = path_writable(ledger, ctx.scope, None)
             shown, message = "", "您没有修改此台账的权限"
         else:
             path = ledger.scope_path_of(row, ctx)
             allowed = path_writable(ledger, ctx.scope, path)
-            if stored is not None and not path_writable(ledger, ctx.scope, stored.scope_path):
-                allowed = False
             shown = blamed.display(value or "")
             message = f"“{shown}”不在您的管理范围内"
         if not allowed:
@@ -489,6 +531,40 @@ def _jsonable(ledger: Ledger, row: dict, fields: list[str] | None = None) -> dic
     return out
 
 
+def _restore_blocker(ledger: Ledger, obj) -> str | None:
+    """A row comes back only where what it hangs on is live (its organization, its topic)."""
+    for column in ledger.columns:
+        if column.kind.name != "ref":
+            continue
+        target = registry[column.ref]
+        held = getattr(obj, f"{column.attr}_id")
+        if (
+            held is not None
+            and target.model.objects.filter(pk=held, archived_at__isnull=False).exists()
+        ):
+            code = target.model.objects.filter(pk=held).values_list(target.key.attr, flat=True)[0]
+            return f"{column.header}“{code}”已归档，请先恢复它"
+    return None
+
+
+def _dependents_blocker(ledger: Ledger, obj) -> str | None:
+    """A row that live rows of any ledger still hang on (an organization with people,
+    notes, sub-organizations) is not archived from under them."""
+    found = []
+    for other in registry.values():
+        for column in other.columns:
+            if column.kind.name == "ref" and column.ref == ledger.name:
+                count = other.model.objects.filter(
+                    **{column.attr: obj.pk, "archived_at": None}
+                ).count()
+                if count:
+                    found.append(f" {count} 条{other.title}")
+    if found:
+        key = ledger.key_of(obj)
+        return f"“{key}”下还有{'、'.join(found)}，请先转移或归档它们，再归档本条"
+    return None
+
+
 class ArchiveRefused(Exception):
     """The row cannot be archived now; the message says why, in Chinese."""
 
@@ -496,7 +572,12 @@ class ArchiveRefused(Exception):
 @transaction.atomic
 def ledger_archive(*, ledger: Ledger, actor, obj, restore: bool = False):
     """Archive (or restore) one row: it leaves every list and figure but is never deleted."""
-    if not restore and (reason := ledger.archive_blocker(obj)):
+    if restore:
+        reason = _restore_blocker(ledger, obj)
+    else:
+        reasons = (_dependents_blocker(ledger, obj), ledger.archive_blocker(obj))
+        reason = "；".join(r for r in reasons if r)
+    if reason:
         raise ArchiveRefused(reason)
     before = obj.archived_at
     obj.archived_at = None if restore else timezone.now()

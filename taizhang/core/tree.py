@@ -75,13 +75,16 @@ def org_pick(scope, *, q: str = "", parent: str = "", limit: int = 30) -> list:
     top of the scope (any role)."""
     from django.db.models import Q
 
-    queryset = scope.filter(live_orgs(), "path", scope.roles).select_related("parent")
+    # Only the subtrees held with a role that reads the org tree (a member grant shows
+    # nothing of its branch's organizations).
+    roles = tree_ledger().read_roles
+    queryset = scope.filter(live_orgs(), "path", roles).select_related("parent")
     if q:
         queryset = queryset.filter(Q(code__icontains=q) | Q(name__icontains=q))
     elif parent:
         queryset = queryset.filter(parent__code=parent)
     else:
-        queryset = queryset.filter(path__in=scope.paths())
+        queryset = queryset.filter(path__in=scope.paths(roles))
     return list(queryset.order_by("depth", "code")[:limit])
 
 

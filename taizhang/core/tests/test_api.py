@@ -174,7 +174,7 @@ def test_interactive_docs_load_nothing_from_the_internet(client, users):
 def test_archiving_an_org_that_still_holds_people_is_400(bearer, users):
     response = bearer(users.office).delete("/api/v1/orgs/QSH-B-1")
     assert response.status_code == 400
-    assert "1 名人员" in response.json()["errors"][0]["message"]
+    assert "还有 1 条人员" in response.json()["errors"][0]["message"]
 
 
 def test_unknown_org_is_reported_once(bearer, users):
