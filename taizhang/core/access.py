@@ -12,7 +12,7 @@ A ledger whose `scope_path` is None is a district-wide reference list: every hol
 read role reads it; writing it needs a write role over the root."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from . import tree
@@ -52,8 +52,6 @@ def fetch_for_read(ledger: Ledger, who, key: str, *, archived: bool | None = Fal
         queryset = rows_for_read(ledger, who) | rows_for_read(ledger, who, archived=True)
     else:
         queryset = rows_for_read(ledger, who, archived=archived)
-    if ledger.scope_path is not None:
-        queryset = queryset.annotate(scope_path_value=F(ledger.scope_path))
     try:
         return queryset.get(**{ledger.key.attr: key})
     except ledger.model.DoesNotExist:
@@ -86,10 +84,7 @@ def path_writable(ledger: Ledger, scope: Scope, path: str | None) -> bool:
 def row_path(ledger: Ledger, obj) -> str | None:
     if ledger.scope_path is None:
         return None
-    path = getattr(obj, "scope_path_value", None)
-    if path is None:
-        path = ledger.model.objects.filter(pk=obj.pk).values_list(ledger.scope_path, flat=True)[0]
-    return path
+    return obj.scope_path
 
 
 def org_path_for_read(who, code: str, roles) -> str | None:

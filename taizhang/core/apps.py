@@ -10,9 +10,7 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import checks  # noqa: F401  (registers the system checks)
-        from .ledger import resolve_scope_paths
 
         # Each installed app's ledgers.py and figures.py, as Django admin finds admin.py.
         autodiscover_modules("ledgers")
-        resolve_scope_paths()
         autodiscover_modules("figures")

@@ -37,6 +37,17 @@ def ledger_declarations(app_configs, **kwargs):
                             id="taizhang.E003",
                         )
                     )
+        if ledger.scope_path is not None and not any(
+            index.fields == ["scope_path"] and index.condition is not None
+            for index in ledger.model._meta.indexes
+        ):
+            errors.append(
+                checks.Error(
+                    f"ledger {ledger.name}: {ledger.model.__name__} lacks the partial index on "
+                    "scope_path (declare class Meta(LedgerModel.Meta))",
+                    id="taizhang.E005",
+                )
+            )
         if ledger.date_field is not None:
             column = next((c for c in ledger.columns if c.field == ledger.date_field), None)
             if column is None or column.kind.name not in ("date", "datetime"):

@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from . import tree
 from .access import org_path_for_read, rows_for_read
 from .ledger import ALL_READERS, registry
-from .scope import Scope
+from .scope import Scope, subtree_q
 
 
 class UnknownOrg(LookupError):
@@ -48,7 +48,7 @@ class Window:
         ledger = registry[ledger_name]
         queryset = rows_for_read(ledger, self.scope).order_by()
         if self.org_path and ledger.scope_path is not None:
-            queryset = queryset.filter(**{f"{ledger.scope_path}__startswith": self.org_path})
+            queryset = queryset.filter(subtree_q(ledger.scope_path, self.org_path))
         if (lookup := ledger.date_lookup()) is not None:
             if self.date_from:
                 queryset = queryset.filter(**{f"{lookup}__gte": self.date_from})

@@ -120,11 +120,11 @@ class Ledger:
     columns: list[Column] = []
     read_roles: frozenset = ALL_READERS
     write_roles: frozenset = ORG_WRITERS
-    # The lookup from a row to the materialized path of its scope organization;
-    # None for district-wide reference lists that every reader sees.
-    scope_path: str | None = "org__path"
+    # The field holding the materialized path of the row's scope organization (kept on
+    # every row by the write service); None for district-wide reference lists.
+    scope_path: str | None = "scope_path"
     # A ref column whose row (an organization, or a row of another ledger) scopes this
-    # row: declared in one line, it sets scope_path and the write-side check.
+    # row: declared in one line; the row then follows when that row moves.
     scope_via: str | None = None
     date_field: str | None = None  # the ledger's own date, for figures' --from / --to
     tree: bool = False  # the org tree itself (exactly one ledger)
@@ -317,25 +317,6 @@ def _complete(ledger: Ledger) -> None:
             column.max_digits = column.max_digits or model_field.max_digits
             if column.decimal_places is None:
                 column.decimal_places = model_field.decimal_places
-    if ledger.scope_via:
-        via = ledger.column(ledger.scope_via)
-        ledger.scope_path = None  # resolved lazily: the target may register later
-        ledger._scope_via_attr = via.attr
-
-
-def resolve_scope_paths() -> None:
-    """Once every app has registered: scope_via becomes a lookup through the target."""
-    pending = [lg for lg in registry.values() if lg.scope_via and lg.scope_path is None]
-    for _ in range(len(pending) + 1):
-        for ledger in pending:
-            target = registry[ledger.column(ledger.scope_via).ref]
-            if target.tree:
-                ledger.scope_path = f"{ledger._scope_via_attr}__path"
-            elif target.scope_path:
-                ledger.scope_path = f"{ledger._scope_via_attr}__{target.scope_path}"
-        pending = [lg for lg in pending if lg.scope_path is None]
-    if pending:
-        raise LookupError(f"cannot resolve scope_via of {[lg.name for lg in pending]}")
 
 
 def get_ledger(name: str) -> Ledger:

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from .access import org_path_for_read, rows_for_read
 from .ledger import Ledger
+from .scope import subtree_q
 
 
 def ledger_search(
@@ -26,11 +27,7 @@ def ledger_search(
         queryset = queryset.filter(pk__in=figure.rows(window).values("pk"))
     if org and ledger.scope_path is not None:
         path = org_path_for_read(user, org, ledger.read_roles)
-        queryset = (
-            queryset.filter(**{f"{ledger.scope_path}__startswith": path})
-            if path
-            else queryset.none()
-        )
+        queryset = queryset.filter(subtree_q(ledger.scope_path, path)) if path else queryset.none()
     if q := q.strip():
         query = Q()
         for lookup in ledger.search_fields:

@@ -62,6 +62,7 @@ class WriteContext:
     district: str
     ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ledger -> key -> id
     readable: dict[str, set[str]] = field(default_factory=dict)  # ledger -> keys the actor reads
+    places: dict[str, str | None] = field(default_factory=dict)  # row key -> scope path
     unknown: set = field(default_factory=set)  # (row number, field) reported as 不存在
     paths: dict[int, str] = field(default_factory=dict)  # org id -> path
     existing: dict[str, Stored] = field(default_factory=dict)
@@ -76,6 +77,14 @@ class WriteContext:
     def ref_id(self, column: Column, code: str) -> int | None:
         return self.ids.get(column.ref, {}).get(code) if code else None
 
+    def district_of(self, path: str) -> str:
+        """The district (tenant) key of a path: the code of its 区委-level ancestor."""
+        known = self.cache.setdefault("districts", {})
+        if path not in known:
+            wanted = {p for p in self.places.values() if p} | {path}
+            known.update(tree.district_codes(wanted - set(known)))
+        return known.get(path) or self.district
+
     def ref_path(self, column: Column, code: str) -> str | None:
         """The scope path of the row a ref column points at (an organization's own
         path, or the scope path of a row of another ledger); the root's when empty."""
@@ -85,7 +94,7 @@ class WriteContext:
         if paths is None:
             target = registry[column.ref]
             codes = {row.get(column.field) for _, row in self.rows} - {"", None}
-            lookup = "path" if target.tree else target.scope_path
+            lookup = target.scope_path if not target.tree else "path"
             paths = {}
             codes = list(codes)
             for start in range(0, len(codes), CHUNK):
@@ -148,7 +157,7 @@ def _check_and_write(
     ledger: Ledger, actor, rows, mode: str, dry_run: bool, confirmed: bool, planned=None
 ) -> Outcome:
     scope = Scope.all() if actor is None else scope_for(actor)
-    root = tree.root_of(scope)
+    root = tree.home_of(scope, ledger.write_roles)
     ctx = WriteContext(
         ledger=ledger,
         actor=actor,
@@ -164,6 +173,7 @@ def _check_and_write(
     _check_required(ledger, merged, outcome)
     _resolve_references(ledger, merged, ctx, outcome)
     ctx.rows = merged
+    _place_rows(ledger, merged, ctx)
     _check_scope(ledger, merged, ctx, outcome)
     if not outcome.problems:
         for number, row in merged:
@@ -373,13 +383,22 @@ def _merge_existing(ledger: Ledger, parsed, ctx: WriteContext):
     return merged
 
 
+def _place_rows(ledger: Ledger, merged, ctx: WriteContext) -> None:
+    """Where each row goes: the path of the organization that will scope it (for the
+    tree itself, the parent's: a new organization's own path needs its id)."""
+    if ledger.scope_path is None:
+        return
+    org_ids = {ledger.scope_org_id(row, ctx) or ctx.root_id for _, row in merged}
+    ctx.paths.update(tree.paths_by_id(org_ids - {None}))
+    for _, row in merged:
+        ctx.places[row.get(ledger.key.field)] = ledger.scope_path_of(row, ctx)
+
+
 def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
     """Each row's new place and, for a stored row, its current place must both lie in a
     subtree the writer holds with one of the ledger's write roles."""
     if ctx.system:
         return
-    org_ids = {ledger.scope_org_id(row, ctx) or ctx.root_id for _, row in merged}
-    ctx.paths.update(tree.paths_by_id(org_ids - {None}))
     blamed = ledger.scope_column()
     batch_keys = {row.get(ledger.key.field) for _, row in merged}
     required_empty = {(p.row, p.field) for p in outcome.problems if p.message == REQUIRED}
@@ -405,7 +424,7 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
             allowed = path_writable(ledger, ctx.scope, None)
             shown, message = "", "您没有修改此台账的权限"
         else:
-            path = ledger.scope_path_of(row, ctx)
+            path = ctx.places.get(row.get(ledger.key.field))
             allowed = path_writable(ledger, ctx.scope, path)
             shown = blamed.display(value or "")
             message = f"“{shown}”不在您的管理范围内"
@@ -432,7 +451,9 @@ def _diff(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
 def _apply(ledger: Ledger, obj, row: dict, ctx: WriteContext):
     for column in ledger.columns:
         column.kind.to_model(column, obj, row.get(column.field), ctx)
-    obj.district = obj.district or ctx.district
+    if ledger.scope_path is not None and not ledger.tree:
+        obj.scope_path = ctx.places.get(row[ledger.key.field]) or ""
+    obj.district = ctx.district_of(obj.scope_path) if obj.scope_path else ctx.district
     obj.archived_at = None
     ledger.prepare(obj, row, ctx)
 
@@ -465,6 +486,13 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
     # Only the columns that changed: a correction file that changes one column of
     # 40,000 rows writes that column (and updated_at), not every field of every row.
     update_changed(model, [(obj, snapshots[obj.pk]) for obj in old_objs])
+    moved = {
+        obj.pk: obj.scope_path
+        for obj in old_objs
+        if obj.scope_path != snapshots[obj.pk]["scope_path"]
+    }
+    if moved and not ledger.tree:
+        _follow(ledger, moved, ctx)
     if self_refs and new_objs:
         model.objects.bulk_update(new_objs, [c.attr for c in self_refs], batch_size=CHUNK)
     _save_many(ledger, changes, by_key, ctx)
@@ -472,6 +500,25 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
         [Change(by_key[row[key_attr_field]], before, row) for _, before, row in changes], ctx
     )
     _audit_changes(ledger, changes, ctx)
+
+
+def _follow(ledger: Ledger, moved: dict[int, str], ctx: WriteContext) -> None:
+    """Rows scoped through rows that moved (scope_via) move with them, and so on down."""
+    for other in registry.values():
+        if not other.scope_via or other.column(other.scope_via).ref != ledger.name:
+            continue
+        attr = other.column(other.scope_via).attr
+        by_path: dict[str, list[int]] = defaultdict(list)
+        for pk, path in moved.items():
+            by_path[path].append(pk)
+        followed: dict[int, str] = {}
+        for path, pks in by_path.items():
+            for start in range(0, len(pks), CHUNK):
+                rows = other.model.objects.filter(**{f"{attr}_id__in": pks[start : start + CHUNK]})
+                followed.update((pk, path) for pk in rows.values_list("pk", flat=True))
+                rows.update(scope_path=path, district=ctx.district_of(path))
+        if followed:
+            _follow(other, followed, ctx)
 
 
 def _audit_changes(ledger: Ledger, changes, ctx: WriteContext) -> None:

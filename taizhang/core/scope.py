@@ -49,7 +49,7 @@ class Scope:
             return Q(pk__in=[])
         query = Q()
         for path in paths:
-            query |= Q(**{f"{path_lookup}__startswith": path})
+            query |= subtree_q(path_lookup, path)
         return query
 
     def filter(self, queryset: QuerySet, path_lookup: str, roles: Iterable[str]) -> QuerySet:
@@ -57,6 +57,14 @@ class Scope:
 
 
 NOBODY = Scope(grants=())
+
+
+def subtree_q(path_lookup: str, path: str) -> Q:
+    """Rows whose path lies under `path`, as a range (path ≤ p < the next path), which
+    every database answers from a plain index — unlike LIKE 'path%', which PostgreSQL
+    cannot under a non-C collation."""
+    upper = path[:-1] + chr(ord(path[-1]) + 1)
+    return Q(**{f"{path_lookup}__gte": path, f"{path_lookup}__lt": upper})
 
 
 def _minimal(paths: set[str]) -> tuple[str, ...]:

@@ -50,6 +50,19 @@ def root_of(scope):
     return roots.order_by("id").first()
 
 
+def home_of(scope, roles):
+    """Where a writer's rows without an organization go (an enterprise with no 属地): the
+    one organization they hold with `roles` (a district office: its district), else the
+    root of the tree they are in."""
+    if not scope.everything:
+        paths = scope.paths(roles)
+        if len(paths) == 1:
+            home = live_orgs().filter(path=paths[0]).first()
+            if home is not None:
+                return home
+    return root_of(scope)
+
+
 def paths_by_code(codes) -> dict[str, str]:
     codes = list(codes)
     found = {}
@@ -93,3 +106,48 @@ def children_counts(orgs: list) -> dict[int, int]:
 
     rows = live_orgs().filter(parent__in=orgs).values("parent_id").annotate(n=Count("id"))
     return {r["parent_id"]: r["n"] for r in rows}
+
+
+def district_codes(paths) -> dict[str, str]:
+    """The district (tenant) key of each path: the code of its first ancestor (or itself)
+    of the tree's district kind (区委), else of its root. A province deployment holds
+    several districts under one root; each row carries its own district's code."""
+    paths = [p for p in paths if p]
+    ids = {pk for path in paths for pk in path_ids(path)}
+    kind = getattr(tree_ledger(), "district_kind", None)
+    orgs = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        orgs.update(
+            (pk, (code, org_kind))
+            for pk, code, org_kind in tree_model()
+            .objects.filter(id__in=ids[start : start + 500])
+            .values_list("id", "code", "kind")
+        )
+    found = {}
+    for path in paths:
+        chain = [orgs[pk] for pk in path_ids(path) if pk in orgs]
+        district = next((code for code, org_kind in chain if org_kind == kind), None)
+        found[path] = district or (chain[0][0] if chain else "")
+    return found
+
+
+def subtree_moved(old_path: str, new_path: str) -> None:
+    """An organization moved: every row of every ledger scoped under it follows, its
+    scope path rewritten and its district key recomputed (a move may cross districts)."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Substr
+
+    from .ledger import registry
+    from .scope import subtree_q
+
+    old_district = district_codes([old_path]).get(old_path)
+    new_district = district_codes([new_path]).get(new_path)
+    for ledger in registry.values():
+        if ledger.scope_path is None:
+            continue
+        rows = ledger.model.objects.filter(subtree_q("scope_path", old_path))
+        changes = {"scope_path": Concat(Value(new_path), Substr("scope_path", len(old_path) + 1))}
+        if old_district != new_district:
+            changes["district"] = Value(new_district)
+        rows.update(**changes)

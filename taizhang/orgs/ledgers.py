@@ -5,6 +5,8 @@ from django.db.models.functions import Concat, Substr
 
 from taizhang.core.ledger import ALL_READERS, Column, Ledger, register
 from taizhang.core.pinyin import initials
+from taizhang.core.scope import subtree_q
+from taizhang.core.tree import district_codes, subtree_moved
 
 from .models import (
     Category,
@@ -57,7 +59,7 @@ class OrgLedger(Ledger):
     title = "组织"
     model = Organization
     tree = True
-    scope_path = "path"
+    district_kind = "区委"  # a row's district key is the code of its 区委-level ancestor
     columns = [
         Column("组织编码", "code", "code", required=True, max_length=64),
         Column("组织名称", "name", "text", required=True, max_length=200),
@@ -156,7 +158,8 @@ class OrgLedger(Ledger):
         return None
 
     def after_write(self, changes, ctx):
-        """Give new organizations their path, and carry moved subtrees along."""
+        """Give new organizations their path (their own scope path), and carry moved
+        subtrees along — with every row of every ledger scoped under them."""
         objs = [change.obj for change in changes]
         by_id = {o.pk: o for o in objs}
         paths = dict(
@@ -176,19 +179,27 @@ class OrgLedger(Ledger):
         for org in objs:
             new_path = expected(org)
             if not org.path:
-                org.path, org.depth = new_path, new_path.count(".") - 1
+                org.path = org.scope_path = new_path
+                org.depth = new_path.count(".") - 1
                 fresh.append(org)
             elif org.path != new_path:
                 moved.append((org, new_path))
-        Organization.objects.bulk_update(fresh, ["path", "depth"], batch_size=500)
+        districts = district_codes([o.path for o in fresh])
+        for org in fresh:
+            org.district = districts.get(org.path, org.district)
+        Organization.objects.bulk_update(
+            fresh, ["path", "scope_path", "depth", "district"], batch_size=500
+        )
         for org, new_path in sorted(moved, key=lambda m: m[1].count(".")):
             old_path = Organization.objects.get(pk=org.pk).path
             shift = new_path.count(".") - old_path.count(".")
-            Organization.objects.filter(path__startswith=old_path).update(
+            Organization.objects.filter(subtree_q("path", old_path)).update(
                 path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
                 depth=F("depth") + shift,
             )
-            org.path, org.depth = new_path, new_path.count(".") - 1
+            subtree_moved(old_path, new_path)
+            org.path = org.scope_path = new_path
+            org.depth = new_path.count(".") - 1
 
 
 @register

@@ -9,7 +9,7 @@ class Category(LedgerModel):
     name = models.CharField("类别名称", max_length=40, unique=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
 
-    class Meta:
+    class Meta(LedgerModel.Meta):
         verbose_name = verbose_name_plural = "所属领域"
         ordering = ["sort_order", "id"]
 
@@ -49,7 +49,7 @@ class Organization(LedgerModel):
     path = models.CharField(max_length=255, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
+    class Meta(LedgerModel.Meta):
         verbose_name = verbose_name_plural = "组织"
         ordering = ["path"]
 
@@ -84,7 +84,7 @@ class Person(LedgerModel):
         Organization, blank=True, related_name="liaison_leaders", verbose_name="联系点"
     )
 
-    class Meta:
+    class Meta(LedgerModel.Meta):
         verbose_name = verbose_name_plural = "人员"
         ordering = ["code"]
 
@@ -101,7 +101,7 @@ class WorkGroup(LedgerModel):
     members = models.ManyToManyField(Person, blank=True, related_name="work_groups")
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(LedgerModel.Meta):
         verbose_name = verbose_name_plural = "工作组"
         ordering = ["code"]
 
@@ -129,7 +129,7 @@ class Enterprise(LedgerModel):
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     cadres = models.ManyToManyField(Person, blank=True, related_name="enterprises")
 
-    class Meta:
+    class Meta(LedgerModel.Meta):
         verbose_name = verbose_name_plural = "企业"
         ordering = ["credit_code"]
 

@@ -17,7 +17,7 @@ class Note(LedgerModel):
     evidence = models.CharField("附件", max_length=32, blank=True)
     status = models.CharField("状态", max_length=8, choices=NoteStatus.choices, default="办理中")
 
-    class Meta:
+    class Meta(LedgerModel.Meta):
         ordering = ["code"]
 
     def __str__(self):
@@ -30,6 +30,9 @@ class Remark(LedgerModel):
     code = models.CharField("批注编号", max_length=32, unique=True)
     note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="remarks")
     text = models.CharField("批注", max_length=200)
+
+    class Meta(LedgerModel.Meta):
+        pass
 
     def __str__(self):
         return self.code
