@@ -91,7 +91,10 @@ def token_user(token: str) -> User | None:
     )
     if found is None:
         return None
-    ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    # Renewed at most once a minute, like the session: a read costs no write.
+    now = timezone.now()
+    if found.last_used_at is None or now - found.last_used_at > timedelta(seconds=60):
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return found.user
 
 

@@ -167,3 +167,15 @@ def _field_name(model, attname: str) -> str:
         if field.attname == attname:
             return field.name
     raise LookupError(attname)
+
+
+ANALYZE_AFTER = 1000  # rows written in one go after which the planner's statistics are renewed
+
+
+def analyze(models_written) -> None:
+    """Renew the planner's statistics of tables a large write changed. Right after a bulk
+    load PostgreSQL has none: it expects a couple of rows per table and plans the
+    district's list as 1,126 nested loops (1.3-1.8 s a request instead of ~20 ms)."""
+    with connection.cursor() as cursor:
+        for model in models_written:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -13,7 +13,14 @@ from django.utils import timezone
 from . import tree
 from .access import path_writable, rows_for_read
 from .audit import audit_insert, audit_record, new_batch
-from .bulk import insert_objects, new_instances, stored_instance, update_changed
+from .bulk import (
+    ANALYZE_AFTER,
+    analyze,
+    insert_objects,
+    new_instances,
+    stored_instance,
+    update_changed,
+)
 from .cells import CellError
 from .ledger import Change, Column, Ledger, Stored, registry
 from .models import AuditEntry
@@ -197,6 +204,14 @@ def _check_and_write(
         if planned is not None:
             planned.update(row[ledger.key.field] for stored, _, row in changes if stored is None)
         _save(ledger, changes, ctx)
+        if len(changes) >= ANALYZE_AFTER:
+            tables = [ledger.model, AuditEntry]
+            tables += [
+                getattr(ledger.model, c.attr).through
+                for c in ledger.columns
+                if c.many and c.kind.name == "refs"
+            ]
+            transaction.on_commit(lambda: analyze(tables))
         outcome.written = True
     return outcome
 

@@ -5,7 +5,7 @@ import os
 import tempfile
 import uuid
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +16,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from . import tree
@@ -124,15 +126,12 @@ def ledger_list(request, name):
         request.GET.get("page")
     )
     columns = [ledger.column(f) for f in ledger.list_fields] or ledger.columns
-    rows = []
-    for obj in page:
-        values = ledger.values(obj)
-        rows.append((obj, [c.display(values[c.field]) for c in columns]))
+    rows_html = _rows_html(ledger, columns, page)
     query = {k: v for k, v in request.GET.items() if k != "page"}
     context = {
         "ledger": ledger,
         "page": page,
-        "rows": rows,
+        "rows_html": rows_html,
         "columns": columns,
         "params": params,
         "writable": may_write(ledger, request.user),
@@ -165,6 +164,20 @@ def ledger_detail(request, name, key):
             "writable": row_writable(ledger, request.user, obj),
         },
     )
+
+
+def _rows_html(ledger: Ledger, columns, objs) -> str:
+    """The table rows of a list page. Built here rather than in the template: fifty rows
+    of ten cells through template tags took more time than the query behind them."""
+    link = reverse("ledger-detail", args=[ledger.name, "KEY"]).replace("KEY/", "")
+    out = []
+    for obj in objs:
+        values = ledger.values(obj)
+        cells = [escape(c.display(values[c.field])) for c in columns]
+        key = values[ledger.key.field]
+        first = f'<td><a href="{link}{quote(str(key), safe="")}/">{cells[0]}</a></td>'
+        out.append("<tr>" + first + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
+    return mark_safe("".join(out))  # noqa: S308 - every cell is escaped above
 
 
 def _detail_fields(ledger: Ledger, key: str, values: dict) -> list[tuple]:
