@@ -124,8 +124,13 @@ def _schemas(ledger: Ledger):
 
 def _item(ledger: Ledger, obj) -> dict:
     values = ledger.values(obj)
+    values["archived"] = obj.archived_at is not None
+    return _jsonable(ledger, values)
+
+
+def _jsonable(ledger: Ledger, values: dict) -> dict:
     item = {c.field: c.jsonable(values[c.field]) for c in ledger.columns}
-    item["archived"] = obj.archived_at is not None
+    item["archived"] = values["archived"]
     return item
 
 
@@ -164,7 +169,8 @@ def _router(ledger: Ledger) -> Router:
             )
         rows = ledger_search(ledger, request.auth, q=params.q, org=params.org, **drill)
         start = (params.page - 1) * params.page_size
-        items = [_item(ledger, o) for o in rows[start : start + params.page_size]]
+        values = ledger.read_values(rows[start : start + params.page_size])
+        items = [_jsonable(ledger, v) for v in values]
         return {"count": rows.count(), "items": items}
 
     @router.get("/{key}", response=out, summary=f"查看{ledger.title}")

@@ -122,11 +122,10 @@ def ledger_list(request, name):
     ledger = _ledger(name)
     params = _search_params(request, ledger)
     page_size = min(max(_int(request.GET.get("page_size"), PAGE_SIZE), 10), 200)
-    page = Paginator(ledger_search(ledger, request.user, **params), page_size).get_page(
-        request.GET.get("page")
-    )
+    rows = ledger_search(ledger, request.user, **params)
+    page = Paginator(rows.only("pk"), page_size).get_page(request.GET.get("page"))
     columns = [ledger.column(f) for f in ledger.list_fields] or ledger.columns
-    rows_html = _rows_html(ledger, columns, page)
+    rows_html = _rows_html(ledger, columns, page.object_list)
     query = {k: v for k, v in request.GET.items() if k != "page"}
     context = {
         "ledger": ledger,
@@ -171,8 +170,8 @@ def _rows_html(ledger: Ledger, columns, objs) -> str:
     of ten cells through template tags took more time than the query behind them."""
     link = reverse("ledger-detail", args=[ledger.name, "KEY"]).replace("KEY/", "")
     out = []
-    for obj in objs:
-        values = ledger.values(obj)
+    wanted = columns if ledger.key in columns else [ledger.key, *columns]
+    for values in ledger.read_values(objs, wanted):
         cells = [escape(c.display(values[c.field])) for c in columns]
         key = values[ledger.key.field]
         first = f'<td><a href="{link}{quote(str(key), safe="")}/">{cells[0]}</a></td>'

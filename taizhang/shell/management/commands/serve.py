@@ -36,6 +36,9 @@ class Command(TaizhangCommand):
                 "bind": f"{host}:{port}",
                 "workers": workers,
                 "threads": 4,
+                # Behind a proxy each request may reach either worker: a kept-alive
+                # connection pins its client to one process (and one core, by the GIL).
+                "keepalive": 0,
                 "accesslog": os.environ.get("TAIZHANG_ACCESS_LOG", "-"),
                 "timeout": 120,
             }
