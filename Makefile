@@ -31,8 +31,10 @@ system-deps:
 test: install-test system-deps
 	scripts/test.sh
 
-bench: install-test
+bench: install-test system-deps
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py --markdown
+	$(BIN)/python bench/load.py --markdown --postgres
 
 lint: install-test
 	$(BIN)/ruff check taizhang tests bench conftest.py

@@ -24,7 +24,13 @@ class NoteLedger(Ledger):
     default_order = "code"
 
     def example_row(self, ex):
-        return {"code": f"N{ex.n}", "org": ex.org, "noted_on": "2023-10-01", "body": f"示例{ex.n}"}
+        return {
+            "code": f"N{ex.n}",
+            "org": ex.org,
+            "noted_on": "2023-10-01",
+            "amount": "1234.5",
+            "body": f"示例{ex.n}",
+        }
 
     def warn_rows(self, rows, ctx):
         return [
