@@ -127,12 +127,13 @@ def update_changed(model, changed: list[tuple[object, dict]], *, always=("update
     """UPDATE only the columns whose values differ from each row's snapshot, grouped by
     the set of changed columns, one executemany per group. Returns rows written."""
     groups: dict[tuple[str, ...], list] = {}
+    attnames = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     for obj, before in changed:
+        # Fields not in the snapshot were not read (the timestamps): never compared.
         names = tuple(
-            f.attname
-            for f in model._meta.concrete_fields
-            if not f.primary_key
-            and (f.attname in always or getattr(obj, f.attname) != before[f.attname])
+            name
+            for name in attnames
+            if name in always or (name in before and obj.__dict__.get(name) != before[name])
         )
         groups.setdefault(names, []).append(obj)
     table = connection.ops.quote_name(model._meta.db_table)

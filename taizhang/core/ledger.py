@@ -137,6 +137,10 @@ class Ledger:
         return self.columns[0]
 
     @property
+    def field_names(self) -> list[str]:
+        return [c.field for c in self.columns]
+
+    @property
     def required(self) -> list[Column]:
         return [c for c in self.columns if c.required]
 
@@ -204,7 +208,12 @@ class Ledger:
         plain = [c for c in self.columns if c.kind.lookup(c) is not None]
         lookups = [c.kind.lookup(c) for c in plain]
         # The stored fields too, so that an update needs no second read to make instances.
-        attnames = [f.attname for f in self.model._meta.concrete_fields]
+        # (Not the timestamps: the write stamps updated_at and never rewrites created_at.)
+        attnames = [
+            f.attname
+            for f in self.model._meta.concrete_fields
+            if f.attname not in ("created_at", "updated_at")
+        ]
         width = len(lookups)
         found: dict[str, Stored] = {}
         by_pk: dict[int, Stored] = {}

@@ -585,12 +585,26 @@ def _save_many(ledger: Ledger, changes, by_key, ctx: WriteContext):
 def _jsonable(ledger: Ledger, row: dict, fields: list[str] | None = None) -> dict:
     """The row (or `fields` of it) as JSON values. Only dates, times and decimals need
     converting; the audit of a large import calls this per row."""
-    names = [c.field for c in ledger.columns] if fields is None else fields
-    out = {name: row.get(name) for name in names}
-    for column in ledger.columns:
-        if column.field in out and column.kind.name in ("date", "datetime", "decimal"):
-            out[column.field] = column.jsonable(out[column.field])
+    converted = _converted(ledger)
+    names = ledger.field_names if fields is None else fields
+    out = {}
+    for name in names:
+        value = row.get(name)
+        out[name] = converted[name](value) if name in converted else value
     return out
+
+
+def _converted(ledger: Ledger) -> dict:
+    """The columns whose values JSON cannot hold as they are, with their converters."""
+    found = getattr(ledger, "_json_converters", None)
+    if found is None:
+        found = {
+            c.field: c.jsonable
+            for c in ledger.columns
+            if c.kind.name in ("date", "datetime", "decimal")
+        }
+        ledger._json_converters = found
+    return found
 
 
 def _restore_blocker(ledger: Ledger, obj) -> str | None:
