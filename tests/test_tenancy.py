@@ -60,10 +60,8 @@ def test_each_district_office_sees_and_writes_only_its_own(client, province):
         content_type="application/json",
     )
     assert created.status_code == 201  # with no 属地, it goes to the office's district
-    assert (
-        Organization.objects.get(code="NC-DH").pk
-        == registry["enterprises"].model.objects.get(credit_code="91360111MA0000001R").org_id
-    )
+    enterprise = registry["enterprises"].model.objects.get(credit_code="91360111MA0000001R")
+    assert enterprise.scope_path == Organization.objects.get(code="NC-DH").path
 
 
 def test_the_district_key_and_scope_follow_an_org_move(province):

@@ -112,6 +112,10 @@ def parse_int(raw, *, low: int | None = None, high: int | None = None, percent=F
         raise CellError(f"“{raw}”不是整数")
     value = int(round(value))
     if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            raise CellError(f"“{raw}”不能小于 {low}")
+        if low is None:
+            raise CellError(f"“{raw}”不能大于 {high}")
         raise CellError(f"“{raw}”超出范围 {low}–{high}")
     return value
 

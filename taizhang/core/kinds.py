@@ -104,7 +104,7 @@ class Int(Kind):
     empty = None
 
     def parse(self, column, raw):
-        return cells.parse_int(raw)
+        return cells.parse_int(raw, low=column.low, high=column.high)
 
     def cell(self, column, value):
         return value

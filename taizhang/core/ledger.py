@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models.fields import PositiveIntegerRelDbTypeMixin
 
 from .cells import CellError
 from .kinds import KINDS, Kind
@@ -36,6 +37,8 @@ class Column:
     help: str = ""
     max_digits: int | None = None
     decimal_places: int | None = None
+    low: int | None = None  # int columns: bounds (a positive model field gives low 0)
+    high: int | None = None
     accept: tuple[str, ...] = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
     max_mb: int = 20
     kind: Kind = field(init=False, repr=False)
@@ -289,10 +292,17 @@ class Ledger:
 
     def scope_path_of(self, row: dict, ctx) -> str | None:
         """The materialized path a writer must hold a grant over to write this row."""
+        stored = ctx.existing.get(row.get(self.key.field))
         if self.scope_via:
             column = self.column(self.scope_via)
-            return ctx.ref_path(column, row.get(column.field))
-        return ctx.paths.get(self.scope_org_id(row, ctx) or ctx.root_id)
+            code = row.get(column.field)
+            if not code and stored is not None:
+                return stored.scope_path  # nothing names its place: it stays where it is
+            return ctx.ref_path(column, code)
+        org_id = self.scope_org_id(row, ctx)
+        if org_id is None and stored is not None:
+            return stored.scope_path
+        return ctx.paths.get(org_id or ctx.root_id)
 
     def scope_column(self) -> Column:
         """The column blamed when a row lies outside the writer's scope."""
@@ -352,6 +362,9 @@ def _complete(ledger: Ledger) -> None:
         if column.max_length is None and getattr(model_field, "max_length", None):
             if column.kind.name not in ("ref", "refs"):
                 column.max_length = model_field.max_length
+        if column.kind.name == "int" and column.low is None:
+            if isinstance(model_field, PositiveIntegerRelDbTypeMixin):
+                column.low = 0
         if column.kind.name == "decimal":
             column.max_digits = column.max_digits or model_field.max_digits
             if column.decimal_places is None:

@@ -22,6 +22,7 @@ from .bulk import (
     update_changed,
 )
 from .cells import CellError
+from .cells import is_blank as cells_blank
 from .ledger import Change, Column, Ledger, Stored, registry
 from .models import AuditEntry
 from .scope import Scope, scope_for
@@ -70,6 +71,7 @@ class WriteContext:
     ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ledger -> key -> id
     readable: dict[str, set[str]] = field(default_factory=dict)  # ledger -> keys the actor reads
     places: dict[str, str | None] = field(default_factory=dict)  # row key -> scope path
+    live: dict[str, set[str]] = field(default_factory=dict)  # ledger -> keys not archived
     unknown: set = field(default_factory=set)  # (row number, field) reported as 不存在
     paths: dict[int, str] = field(default_factory=dict)  # org id -> path
     existing: dict[str, Stored] = field(default_factory=dict)
@@ -100,16 +102,17 @@ class WriteContext:
         paths = self.cache.get(("ref_paths", column.field))
         if paths is None:
             target = registry[column.ref]
-            codes = {row.get(column.field) for _, row in self.rows} - {"", None}
-            lookup = target.scope_path if not target.tree else "path"
-            paths = {}
-            codes = list(codes)
-            for start in range(0, len(codes), CHUNK):
-                paths.update(
-                    target.model.objects.filter(
-                        **{f"{target.key.attr}__in": codes[start : start + CHUNK]}
-                    ).values_list(target.key.attr, lookup)
-                )
+            codes = list({row.get(column.field) for _, row in self.rows} - {"", None})
+            if target.tree:
+                paths = tree.paths_of(target.key.attr, codes)
+            else:
+                paths = {}
+                for start in range(0, len(codes), CHUNK):
+                    paths.update(
+                        target.model.objects.filter(
+                            **{f"{target.key.attr}__in": codes[start : start + CHUNK]}
+                        ).values_list(target.key.attr, target.scope_path)
+                    )
             self.cache[("ref_paths", column.field)] = paths
         return paths.get(code)
 
@@ -231,6 +234,10 @@ def _parse_rows(ledger: Ledger, rows, outcome: Outcome) -> list[tuple[int | None
         for column in ledger.columns:
             if column.field not in raw:
                 continue
+            if column.default is not None and cells_blank(raw[column.field]):
+                # A blank cell of a column with a default: a new row takes the default,
+                # a stored row keeps its value (a correction file leaves it blank).
+                continue
             try:
                 value = column.parse(raw[column.field])
             except CellError as error:
@@ -303,10 +310,12 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
         codes = list(codes)
         for start in range(0, len(codes), CHUNK):
             chunk = codes[start : start + CHUNK]
-            stored = target.model.objects.filter(
-                archived_at=None, **{f"{target.key.attr}__in": chunk}
-            )
-            found.update(stored.values_list(target.key.attr, "id"))
+            # Archived rows too: a row may keep a reference to a row archived since.
+            stored = target.model.objects.filter(**{f"{target.key.attr}__in": chunk})
+            for code, pk, archived_at in stored.values_list(target.key.attr, "id", "archived_at"):
+                found[code] = pk
+                if archived_at is None:
+                    ctx.live.setdefault(name, set()).add(code)
         ctx.ids[name] = found
         if not ctx.system and not target.tree:
             ctx.readable[name] = _readable_keys(target, ctx.scope, list(found))
@@ -321,6 +330,7 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
                     _may_refer(ctx, t, code) or (t == ledger.name and code in batch_keys)
                     for t in column.targets
                 ) or (code in kept and any(code in ctx.ids[t] for t in column.targets)):
+                    # what the row already holds stays allowed, even if archived since
                     continue
                 # A row the writer may not read is "不存在" to them, exactly as a missing
                 # one: a reference never reveals what lies outside their scope.
@@ -335,7 +345,7 @@ def _may_refer(ctx: WriteContext, target: str, code: str) -> bool:
     exception: its codes are the district's common vocabulary (every template lists
     them), and a row placed outside the writer's subtree is refused by the scope check,
     which says so."""
-    if code not in ctx.ids.get(target, {}):
+    if code not in ctx.live.get(target, set()):
         return False
     return ctx.system or registry[target].tree or code in ctx.readable.get(target, set())
 

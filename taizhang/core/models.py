@@ -11,8 +11,8 @@ class LedgerModel(models.Model):
     range scan of one partial index, with no join. Concrete models inherit the Meta
     (`class Meta(LedgerModel.Meta)`) to get that index; a system check insists."""
 
-    district = models.CharField("区县", max_length=32, db_index=True, default="")
-    scope_path = models.CharField(max_length=255, default="", blank=True)
+    district = models.CharField("区县", max_length=64, db_index=True, default="")
+    scope_path = models.CharField(max_length=1000, default="", blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

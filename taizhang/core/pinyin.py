@@ -7,6 +7,7 @@ from itertools import islice, product
 from pypinyin import Style, pinyin
 
 MAX_READINGS = 16  # combinations kept per name (polyphonic characters multiply them)
+MAX_LENGTH = 255  # the column that keeps them
 
 
 @lru_cache(maxsize=20000)
@@ -23,4 +24,9 @@ def initials(text: str) -> str:
     """The initials of every reading, each preceded by a space: 曾国藩 → " cgf zgf".
     Search for a prefix q with `contains=" " + q`."""
     readings = ("".join(p) for p in product(*(_initials_of(c) for c in text or "")))
-    return "".join(f" {r}" for r in sorted(set(islice(readings, MAX_READINGS))))
+    found = ""
+    for reading in sorted(set(islice(readings, MAX_READINGS))):
+        if len(found) + len(reading) + 1 > MAX_LENGTH:
+            break  # a long name: the readings that fit its column
+        found += f" {reading}"
+    return found

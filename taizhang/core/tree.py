@@ -74,7 +74,35 @@ def paths_by_code(codes) -> dict[str, str]:
 
 
 def paths_by_id(ids) -> dict[int, str]:
-    return dict(tree_model().objects.filter(id__in=list(ids)).values_list("id", "path"))
+    return paths_of("id", ids)
+
+
+def paths_of(lookup: str, values) -> dict:
+    """{value: path} of the organizations whose `lookup` (code or id) is in `values`, as
+    a write reads them: on PostgreSQL the rows are share-locked until it commits, so that
+    an organization cannot move between a write reading its path and storing it (a move
+    waits for the write; a write waits for a move in progress, then reads the new path)."""
+    from django.db import connection
+
+    values = list(values)
+    found = {}
+    model = tree_model()
+    lock = connection.vendor == "postgresql" and connection.in_atomic_block
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        if not lock:
+            found.update(
+                model.objects.filter(**{f"{lookup}__in": chunk}).values_list(lookup, "path")
+            )
+            continue
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field(lookup).column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {column}, path FROM {table} WHERE {column} = ANY(%s) FOR SHARE", [chunk]
+            )
+            found.update(cursor.fetchall())
+    return found
 
 
 def codes_in(scope, roles, limit: int = 5000) -> list[str]:
@@ -109,8 +137,8 @@ def children_counts(orgs: list) -> dict[int, int]:
 
 
 def district_codes(paths) -> dict[str, str]:
-    """The district (tenant) key of each path: the code of its first ancestor (or itself)
-    of the tree's district kind (区委), else of its root. A province deployment holds
+    """The district (tenant) key of each path: the code of its nearest ancestor (or
+    itself) of the tree's district kind (区委), else of its root. A province deployment holds
     several districts under one root; each row carries its own district's code."""
     paths = [p for p in paths if p]
     ids = {pk for path in paths for pk in path_ids(path)}
@@ -127,27 +155,50 @@ def district_codes(paths) -> dict[str, str]:
     found = {}
     for path in paths:
         chain = [orgs[pk] for pk in path_ids(path) if pk in orgs]
-        district = next((code for code, org_kind in chain if org_kind == kind), None)
+        district = next((code for code, org_kind in reversed(chain) if org_kind == kind), None)
         found[path] = district or (chain[0][0] if chain else "")
     return found
 
 
 def subtree_moved(old_path: str, new_path: str) -> None:
     """An organization moved: every row of every ledger scoped under it follows, its
-    scope path rewritten and its district key recomputed (a move may cross districts)."""
+    scope path rewritten, then its district key recomputed (a move may cross districts)."""
     from django.db.models import Value
     from django.db.models.functions import Concat, Substr
 
     from .ledger import registry
     from .scope import subtree_q
 
-    old_district = district_codes([old_path]).get(old_path)
-    new_district = district_codes([new_path]).get(new_path)
     for ledger in registry.values():
         if ledger.scope_path is None:
             continue
-        rows = ledger.model.objects.filter(subtree_q("scope_path", old_path))
-        changes = {"scope_path": Concat(Value(new_path), Substr("scope_path", len(old_path) + 1))}
-        if old_district != new_district:
-            changes["district"] = Value(new_district)
-        rows.update(**changes)
+        ledger.model.objects.filter(subtree_q("scope_path", old_path)).update(
+            scope_path=Concat(Value(new_path), Substr("scope_path", len(old_path) + 1))
+        )
+    redistrict(new_path)
+
+
+def redistrict(path: str) -> None:
+    """Recompute the district key of every row scoped under `path` (after a move, or
+    when an organization becomes or stops being a 区委): each row takes the district of
+    the organization it is scoped by, nested districts included."""
+    from .ledger import registry
+    from .scope import subtree_q
+
+    paths = list(live_orgs().filter(subtree_q("path", path)).values_list("path", flat=True))
+    paths += list(
+        tree_model()
+        .objects.filter(subtree_q("path", path), archived_at__isnull=False)
+        .values_list("path", flat=True)
+    )
+    by_district: dict[str, list[str]] = {}
+    for org_path, code in district_codes(paths).items():
+        by_district.setdefault(code, []).append(org_path)
+    for ledger in registry.values():
+        if ledger.scope_path is None:
+            continue
+        for code, org_paths in by_district.items():
+            for start in range(0, len(org_paths), 500):
+                ledger.model.objects.filter(scope_path__in=org_paths[start : start + 500]).exclude(
+                    district=code
+                ).update(district=code)

@@ -42,6 +42,7 @@ from .scope import scope_for
 from .spreadsheet import FileProblem
 
 PAGE_SIZE = 50
+PREVIEW_HOURS = 24  # an import preview not committed by then is forgotten
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -99,6 +100,7 @@ def _search_params(request, ledger: Ledger) -> dict:
     }
     if key := request.GET.get("figure"):
         params.update(_drill_down(request, ledger, key, params["org"]))
+        params["archived"] = False  # a figure counts live rows
     return params
 
 
@@ -300,7 +302,8 @@ def ledger_template_view(request, name):
 
 def _preview_keep(*, user, ledger: Ledger, filename: str, content: bytes) -> str:
     """Keep an uploaded file for its commit; previews never committed go after a day."""
-    ImportPreview.objects.filter(created_at__lt=timezone.now() - timedelta(hours=24)).delete()
+    stale = timezone.now() - timedelta(hours=PREVIEW_HOURS)
+    ImportPreview.objects.filter(created_at__lt=stale).delete()
     token = uuid.uuid4().hex
     ImportPreview.objects.create(
         token=token,
@@ -316,7 +319,10 @@ def _preview_keep(*, user, ledger: Ledger, filename: str, content: bytes) -> str
 def _preview_of(request, ledger: Ledger) -> ImportPreview:
     """The caller's own preview of this ledger; 404 for anyone else's or another ledger's."""
     preview = ImportPreview.objects.filter(
-        token=request.POST.get("token", ""), user=request.user, ledger=ledger.name
+        token=request.POST.get("token", ""),
+        user=request.user,
+        ledger=ledger.name,
+        created_at__gte=timezone.now() - timedelta(hours=PREVIEW_HOURS),
     ).first()
     if preview is None:
         raise Http404("导入已过期，请重新上传")

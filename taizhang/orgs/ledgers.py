@@ -6,7 +6,7 @@ from django.db.models.functions import Concat, Substr
 from taizhang.core.ledger import ALL_READERS, Column, Ledger, register
 from taizhang.core.pinyin import initials
 from taizhang.core.scope import subtree_q
-from taizhang.core.tree import district_codes, subtree_moved
+from taizhang.core.tree import district_codes, redistrict, subtree_moved
 
 from .models import (
     Category,
@@ -158,48 +158,81 @@ class OrgLedger(Ledger):
         return None
 
     def after_write(self, changes, ctx):
-        """Give new organizations their path (their own scope path), and carry moved
-        subtrees along — with every row of every ledger scoped under them."""
+        """New organizations get their paths; moved ones (several in one file, in any
+        order) are carried with their subtrees and every row scoped under them; a change
+        of 组织类别 to or from 区委 recomputes the district keys below."""
         objs = [change.obj for change in changes]
-        by_id = {o.pk: o for o in objs}
-        paths = dict(
-            Organization.objects.filter(
-                id__in={o.parent_id for o in objs} - set(by_id)
-            ).values_list("id", "path")
+        _place_new(objs)
+        _settle_moves(objs)
+        for change in changes:
+            kinds = {change.after.get("kind"), (change.before or {}).get("kind")}
+            if change.before is not None and len(kinds) == 2 and self.district_kind in kinds:
+                redistrict(change.obj.path)
+        current = dict(
+            Organization.objects.filter(id__in=[o.pk for o in objs]).values_list("id", "path")
         )
-
-        def expected(org) -> str:
-            if org.parent_id is None:
-                return path_segment(org.pk)
-            if org.parent_id in by_id:
-                return expected(by_id[org.parent_id]) + path_segment(org.pk)
-            return paths[org.parent_id] + path_segment(org.pk)
-
-        fresh, moved = [], []
         for org in objs:
-            new_path = expected(org)
-            if not org.path:
-                org.path = org.scope_path = new_path
-                org.depth = new_path.count(".") - 1
-                fresh.append(org)
-            elif org.path != new_path:
-                moved.append((org, new_path))
-        districts = district_codes([o.path for o in fresh])
-        for org in fresh:
-            org.district = districts.get(org.path, org.district)
-        Organization.objects.bulk_update(
-            fresh, ["path", "scope_path", "depth", "district"], batch_size=500
-        )
-        for org, new_path in sorted(moved, key=lambda m: m[1].count(".")):
-            old_path = Organization.objects.get(pk=org.pk).path
-            shift = new_path.count(".") - old_path.count(".")
-            Organization.objects.filter(subtree_q("path", old_path)).update(
-                path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
-                depth=F("depth") + shift,
+            org.path = org.scope_path = current[org.pk]
+            org.depth = org.path.count(".") - 1
+
+
+def _place_new(objs) -> None:
+    """Paths of new organizations, parents first (a parent may be new in the same file)."""
+    fresh = {o.pk: o for o in objs if not o.path}
+    if not fresh:
+        return
+    stored = dict(
+        Organization.objects.filter(
+            id__in={o.parent_id for o in fresh.values()} - set(fresh)
+        ).values_list("id", "path")
+    )
+    placed: dict[int, str] = {}
+    while len(placed) < len(fresh):
+        for org in fresh.values():
+            if org.pk in placed:
+                continue
+            if org.parent_id is None:
+                placed[org.pk] = path_segment(org.pk)
+            elif org.parent_id in placed:
+                placed[org.pk] = placed[org.parent_id] + path_segment(org.pk)
+            elif org.parent_id not in fresh:
+                placed[org.pk] = stored[org.parent_id] + path_segment(org.pk)
+    districts = district_codes(placed.values())
+    for org in fresh.values():
+        org.path = org.scope_path = placed[org.pk]
+        org.depth = org.path.count(".") - 1
+        org.district = districts.get(org.path, org.district)
+    Organization.objects.bulk_update(
+        list(fresh.values()), ["path", "scope_path", "depth", "district"], batch_size=500
+    )
+
+
+def _settle_moves(objs) -> None:
+    """Move, one at a time and shallowest first, each organization whose path is not its
+    parent's path plus itself, reading the paths again after every move: a new parent may
+    itself lie under an organization moved by the same file."""
+    ids = [o.pk for o in objs]
+    for _ in range(len(objs) + 1):
+        rows = list(Organization.objects.filter(id__in=ids).values_list("id", "parent_id", "path"))
+        parents = dict(
+            Organization.objects.filter(id__in={p for _, p, _ in rows if p}).values_list(
+                "id", "path"
             )
-            subtree_moved(old_path, new_path)
-            org.path = org.scope_path = new_path
-            org.depth = new_path.count(".") - 1
+        )
+        wrong = [
+            (path, (parents[parent] if parent else "") + path_segment(pk))
+            for pk, parent, path in rows
+            if path != (parents[parent] if parent else "") + path_segment(pk)
+        ]
+        if not wrong:
+            return
+        old_path, new_path = min(wrong, key=lambda w: w[1].count("."))
+        shift = new_path.count(".") - old_path.count(".")
+        Organization.objects.filter(subtree_q("path", old_path)).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + shift,
+        )
+        subtree_moved(old_path, new_path)
 
 
 @register
@@ -236,10 +269,6 @@ class PeopleLedger(Ledger):
         obj.name_initials = initials(obj.name)
 
 
-def _root_or(org_id, ctx):
-    return org_id or ctx.root_id
-
-
 @register
 class WorkGroupLedger(Ledger):
     name = "work_groups"
@@ -254,23 +283,12 @@ class WorkGroupLedger(Ledger):
     search_fields = ("code", "name")
     list_fields = ("code", "name", "leader", "members")
     default_order = "code"
+    # A work group belongs to its leader's organization (and follows the leader when
+    # they move); with no leader, to the organization of whoever created it.
+    scope_via = "leader"
 
     def example_row(self, ex):
         return {"code": f"WG-X{ex.n}", "name": f"示例工作组{ex.n}", "leader": ex.ref("people")}
-
-    def scope_org_id(self, row, ctx):
-        """A work group belongs to its leader's organization, else to the district."""
-        leader_orgs = ctx.cache.get("leader_orgs")
-        if leader_orgs is None:
-            ids = ctx.ids.get("people", {})
-            leader_orgs = dict(
-                Person.objects.filter(id__in=ids.values()).values_list("code", "org_id")
-            )
-            ctx.cache["leader_orgs"] = leader_orgs
-        return leader_orgs.get(row.get("leader"))
-
-    def prepare(self, obj, row, ctx):
-        obj.org_id = _root_or(self.scope_org_id(row, ctx), ctx)
 
 
 @register
@@ -288,6 +306,8 @@ class EnterpriseLedger(Ledger):
     search_fields = ("credit_code", "name")
     list_fields = ("credit_code", "name", "kind", "local_org", "cadres")
     default_order = "credit_code"
+    # Scoped by its 属地组织; with none, by the organization of whoever registered it.
+    scope_via = "local_org"
 
     def example_row(self, ex):
         body = f"91360111MA{ex.n:07d}"[:17]
@@ -296,9 +316,3 @@ class EnterpriseLedger(Ledger):
             "name": f"示例企业{ex.n}有限公司",
             "local_org": ex.org,
         }
-
-    def scope_org_id(self, row, ctx):
-        return ctx.ids["orgs"].get(row.get("local_org"))
-
-    def prepare(self, obj, row, ctx):
-        obj.org_id = _root_or(obj.local_org_id, ctx)

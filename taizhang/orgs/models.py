@@ -46,7 +46,7 @@ class Organization(LedgerModel):
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属领域"
     )
-    path = models.CharField(max_length=255, db_index=True, default="")
+    path = models.CharField(max_length=1000, db_index=True, default="")  # 111 levels
     depth = models.PositiveSmallIntegerField(default=0)
 
     class Meta(LedgerModel.Meta):
@@ -93,13 +93,14 @@ class Person(LedgerModel):
 
 
 class WorkGroup(LedgerModel):
+    """Scoped by its leader's organization (the engine keeps it in scope_path)."""
+
     code = models.CharField("工作组编码", max_length=64, unique=True)
     name = models.CharField("工作组名称", max_length=100)
     leader = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="led_groups"
     )
     members = models.ManyToManyField(Person, blank=True, related_name="work_groups")
-    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
 
     class Meta(LedgerModel.Meta):
         verbose_name = verbose_name_plural = "工作组"
@@ -107,6 +108,10 @@ class WorkGroup(LedgerModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def org(self):
+        return self.leader.org if self.leader_id else None
 
 
 class EnterpriseKind(models.TextChoices):
@@ -122,11 +127,9 @@ class Enterprise(LedgerModel):
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=200)
     kind = models.CharField("企业类别", max_length=16, choices=EnterpriseKind.choices, blank=True)
-    # The 属地组织 when given, else the district root (the row's scope organization).
     local_org = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="enterprises"
     )
-    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     cadres = models.ManyToManyField(Person, blank=True, related_name="enterprises")
 
     class Meta(LedgerModel.Meta):

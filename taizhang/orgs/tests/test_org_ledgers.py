@@ -34,7 +34,9 @@ def test_enterprise_with_a_bad_check_character_is_refused(district):
         [{"credit_code": good.lower(), "name": "某公司", "local_org": "QSH-A", "cadres": "P-A1"}],
     )
     enterprise = Enterprise.objects.get(credit_code=good)
-    assert enterprise.org.code == "QSH-A" and [c.code for c in enterprise.cadres.all()] == ["P-A1"]
+    assert enterprise.local_org.code == "QSH-A" and [c.code for c in enterprise.cadres.all()] == [
+        "P-A1"
+    ]
 
 
 def test_ten_digit_phone_is_refused(district):
