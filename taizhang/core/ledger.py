@@ -148,7 +148,10 @@ class Ledger:
         return [c for c in self.columns if c.required]
 
     def column(self, field_name: str) -> Column:
-        return next(c for c in self.columns if c.field == field_name)
+        by_field = self.__dict__.get("_by_field")
+        if by_field is None:
+            by_field = self.__dict__["_by_field"] = {c.field: c for c in self.columns}
+        return by_field[field_name]
 
     def filter_columns(self) -> list[Column]:
         return [c for c in self.columns if c.kind.filterable]
@@ -208,31 +211,36 @@ class Ledger:
     def stored(self, keys: list[str]) -> dict[str, "Stored"]:
         """The stored rows with these keys, read as plain values (no model instances:
         an import of 40,000 rows compares against them)."""
-        plain = [c for c in self.columns if c.kind.lookup(c) is not None]
-        lookups = [c.kind.lookup(c) for c in plain]
-        # The stored fields too, so that an update needs no second read to make instances.
-        # (Not the timestamps: the write stamps updated_at and never rewrites created_at.)
+        # Every stored field (so that an update needs no second read to make instances;
+        # not the timestamps: the write stamps updated_at and never rewrites created_at),
+        # each read once: a column's canonical value is its field's, but for references,
+        # read through their joins.
         attnames = [
             f.attname
             for f in self.model._meta.concrete_fields
             if f.attname not in ("created_at", "updated_at")
         ]
-        width = len(lookups)
+        plain = [c for c in self.columns if c.kind.lookup(c) is not None]
+        own = [(c, attnames.index(c.attr)) for c in plain if c.kind.lookup(c) in attnames]
+        joined = [c for c in plain if c.kind.lookup(c) not in attnames]
+        lookups = [c.kind.lookup(c) for c in joined]
+        pk_index = attnames.index(self.model._meta.pk.attname)
+        scope_index = attnames.index(self.scope_path) if self.scope_path in attnames else pk_index
+        archived_index = attnames.index("archived_at")
         found: dict[str, Stored] = {}
         by_pk: dict[int, Stored] = {}
         for start in range(0, len(keys), READ_CHUNK):
             chunk = keys[start : start + READ_CHUNK]
             rows = self.model.objects.filter(**{f"{self.key.attr}__in": chunk}).values_list(
-                "archived_at", self.scope_path or "pk", *lookups, *attnames
+                *attnames, *lookups
             )
-            for archived_at, scope_path, *values in rows:
-                row = {
-                    c.field: c.kind.from_db(c, v)
-                    for c, v in zip(plain, values[:width], strict=True)
-                }
-                raw = dict(zip(attnames, values[width:], strict=True))
-                pk = raw[self.model._meta.pk.attname]
-                stored = Stored(pk, archived_at, str(scope_path), row, raw)
+            for values in rows:
+                row = {c.field: c.kind.from_db(c, values[i]) for c, i in own}
+                for c, v in zip(joined, values[len(attnames) :], strict=True):
+                    row[c.field] = c.kind.from_db(c, v)
+                raw = dict(zip(attnames, values, strict=False))
+                pk = values[pk_index]
+                stored = Stored(pk, values[archived_index], str(values[scope_index]), row, raw)
                 found[row[self.key.field]] = by_pk[pk] = stored
         for column in (c for c in self.columns if c.kind.name == "refs"):
             relation = getattr(self.model, column.attr)
