@@ -158,6 +158,12 @@ MEDIA_URL = "/files/"
 # Ledger files larger than this are refused before they are read.
 MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+# An uploaded ledger file is read in a child process under these limits (a hostile
+# file fails alone; the server keeps serving).
+IMPORT_MAX_ROWS = int(os.environ.get("TAIZHANG_IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("TAIZHANG_IMPORT_MAX_COLUMNS", "200"))
+IMPORT_MEMORY_MB = int(os.environ.get("TAIZHANG_IMPORT_MEMORY_MB", "384"))
+IMPORT_SECONDS = int(os.environ.get("TAIZHANG_IMPORT_SECONDS", "30"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOGGING = {

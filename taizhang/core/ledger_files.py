@@ -6,7 +6,14 @@ from . import tree
 from .ledger import Ledger
 from .ledger_write import Outcome, Problem, ledger_write
 from .scope import Scope
-from .spreadsheet import FileProblem, SheetWriter, find_table, normalize_header, read_cells
+from .spreadsheet import (
+    FileProblem,
+    ReadLimits,
+    SheetWriter,
+    find_table,
+    normalize_header,
+    read_cells_safely,
+)
 
 TEMPLATE_ROWS = 2000  # rows of the template that carry drop-down validation
 
@@ -18,12 +25,21 @@ def check_size(size: int) -> None:
         raise FileProblem(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {limit} MB")
 
 
+def read_limits() -> ReadLimits:
+    return ReadLimits(
+        rows=settings.IMPORT_MAX_ROWS,
+        columns=settings.IMPORT_MAX_COLUMNS,
+        memory_mb=settings.IMPORT_MEMORY_MB,
+        seconds=settings.IMPORT_SECONDS,
+    )
+
+
 def ledger_import(
     *, ledger: Ledger, actor, content: bytes, filename: str, dry_run=False
 ) -> Outcome:
     """Read a clerk's file and write it all or nothing. FileProblem if it cannot be read."""
     check_size(len(content))
-    cells = read_cells(content, filename)
+    cells = read_cells_safely(content, filename, read_limits())
     by_header = {normalize_header(c.header): c for c in ledger.columns}
     table = find_table(cells, list(by_header), [c.header for c in ledger.required])
     if not table.rows:

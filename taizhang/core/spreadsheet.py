@@ -163,3 +163,98 @@ class SheetWriter:
 
     def close(self):
         self.workbook.close()
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    rows: int = 200_000
+    columns: int = 200
+    memory_mb: int = 384  # the child's address space
+    seconds: int = 30  # the child's CPU and wall time
+    unpacked_mb: int = 400  # the sum of a workbook's members, unpacked
+    members: int = 2_000
+    ratio: int = 200  # unpacked / packed of a member over 1 MB
+
+
+UNREADABLE = "文件过大或格式异常，无法读取"
+
+
+def read_cells_safely(content: bytes, filename: str, limits: ReadLimits) -> list[list[object]]:
+    """read_cells, but bounded: the file's declared structure is checked first, then it
+    is read in a child process with memory and time limits (core/sheet_child.py)."""
+    import pickle
+    import subprocess
+    import sys
+
+    if not content:
+        raise FileProblem("文件是空的")
+    _check_structure(content, filename.lower(), limits)
+
+    # The child sets its own limits first thing (a preexec_fn is unsafe in a threaded
+    # web worker).
+    command = [sys.executable, "-m", "taizhang.core.sheet_child", filename[-100:]]
+    command += [str(v) for v in (limits.rows, limits.columns, limits.memory_mb, limits.seconds)]
+    try:
+        child = subprocess.run(
+            command,
+            input=content,
+            capture_output=True,
+            timeout=limits.seconds + 5,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(p for p in sys.path if p)},
+        )
+    except subprocess.TimeoutExpired:
+        raise FileProblem(f"{UNREADABLE}（读取超时）") from None
+    if child.returncode != 0 or not child.stdout:
+        raise FileProblem(f"{UNREADABLE}（读取时超出内存或时间限制）")
+    kind, value = pickle.loads(child.stdout)  # our own child's answer
+    if kind == "problem":
+        raise FileProblem(value)
+    return value
+
+
+def _check_structure(content: bytes, name: str, limits: ReadLimits) -> None:
+    """What a file declares, checked before anything reads it: the members of a zip
+    workbook (.xlsx, .ods) and an .xlsx sheet's dimension; a CSV's line count."""
+    import zipfile
+
+    if name.endswith(".csv"):
+        if content.count(b"\n") > limits.rows + 100:
+            raise FileProblem(f"文件行数过多（上限 {limits.rows} 行）")
+        return
+    if not content.startswith(b"PK"):
+        return  # .xls (OLE): read in the child under its limits
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileProblem("无法读取该文件：它不是有效的电子表格") from None
+    if len(members) > limits.members:
+        raise FileProblem(f"{UNREADABLE}（压缩包内文件过多）")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.unpacked_mb * 1024 * 1024:
+        raise FileProblem(f"{UNREADABLE}（解压后超过 {limits.unpacked_mb} MB）")
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > limits.ratio * max(
+            member.compress_size, 1
+        ):
+            raise FileProblem(f"{UNREADABLE}（压缩比异常）")
+    sheets = [
+        m.filename for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m.filename)
+    ]
+    for sheet in sheets[:1]:
+        with archive.open(sheet) as stream:
+            head = stream.read(4096).decode("utf-8", "replace")
+        if found := re.search(r'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"', head):
+            columns, rows = _column_number(found[1]), int(found[2])
+            if rows > limits.rows or columns > limits.columns:
+                raise FileProblem(
+                    f"{UNREADABLE}（表格范围达 {rows} 行 × {columns} 列，"
+                    f"上限 {limits.rows} 行 × {limits.columns} 列）"
+                )
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
