@@ -32,7 +32,7 @@ class TaizhangUserAdmin(UserAdmin):
         changed = {
             name: str(form.cleaned_data.get(name))
             for name in form.changed_data
-            if name != "password"
+            if "password" not in name  # password, password1, password2: never recorded
         }
         audit_record(
             actor=request.user,
@@ -41,6 +41,20 @@ class TaizhangUserAdmin(UserAdmin):
             key=obj.username,
             after=changed,
         )
+
+    def user_change_password(self, request, id, form_url=""):
+        """An administrator's reset of someone's password is audited (never the password)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit_record(
+                actor=request.user,
+                action=AuditEntry.Action.UPDATE,
+                ledger="users",
+                key=user.username,
+                after={"事项": "管理员重置密码"},
+            )
+        return response
 
     def save_formset(self, request, form, formset, change):
         user = form.instance

@@ -9,3 +9,8 @@ class AccountsConfig(AppConfig):
         "createuser": ("createuser", "创建用户并授权"),
         "token": ("token", "为用户签发 API 令牌"),
     }
+
+    def ready(self):
+        from .backends import admin_site_follows_grants
+
+        admin_site_follows_grants()

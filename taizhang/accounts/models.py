@@ -27,6 +27,21 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    @property
+    def is_system_admin(self) -> bool:
+        """Holds the admin role over the root of the org tree, now: the only way into
+        Django admin. Derived from the grants at each request, never stored, so that
+        removing the grant (or archiving its organization) removes the right."""
+        if not self.is_active or not self.pk:
+            return False
+        cached = getattr(self, "_system_admin", None)
+        if cached is None:
+            cached = self.grants.filter(
+                role=Role.ADMIN, org__parent=None, org__archived_at=None
+            ).exists()
+            self._system_admin = cached
+        return cached
+
     def roles_display(self) -> list[str]:
         from .selectors import user_roles_display
 

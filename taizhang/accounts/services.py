@@ -25,8 +25,8 @@ def user_create(
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    # Django admin (/admin/) is for system administrators only.
-    user.is_staff = user.is_superuser = role == Role.ADMIN
+    # Django admin rights are never stored: they follow the grants (accounts/backends.py).
+    user.is_staff = user.is_superuser = False
     user.save()
     Grant.objects.create(user=user, role=role, org=org)
     audit_record(
@@ -42,9 +42,6 @@ def user_create(
 @transaction.atomic
 def grant_add(*, actor, user: User, role: str, org) -> Grant:
     grant, _ = Grant.objects.get_or_create(user=user, role=role, org=org)
-    if role == Role.ADMIN and not user.is_superuser:
-        user.is_staff = user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
     audit_record(
         actor=actor,
         action=AuditEntry.Action.GRANT,
@@ -65,7 +62,7 @@ def password_set(*, actor, user: User, password: str) -> None:
         action=AuditEntry.Action.UPDATE,
         ledger="users",
         key=user.username,
-        after={"password": "已修改"},
+        after={"事项": "修改密码"},
     )
 
 
@@ -78,7 +75,7 @@ def token_create(*, actor, user: User) -> str:
         action=AuditEntry.Action.CREATE,
         ledger="tokens",
         key=user.username,
-        after={"token": "已签发"},
+        after={"事项": "签发 API 令牌"},
     )
     return token
 

@@ -107,6 +107,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["taizhang.accounts.backends.GrantBackend"]
 # The function the API's bearer authentication reads a token with (core names no app).
 TAIZHANG_TOKEN_USER = "taizhang.accounts.services.token_user"
 LOGIN_URL = "login"

@@ -24,6 +24,23 @@ def action_label(code: str) -> str:
     return ACTION_LABELS.get(code, code)
 
 
+SECRET_WORDS = ("password", "passwd", "token", "secret", "digest", "otp")
+HIDDEN = "（已隐去）"
+
+
+def scrubbed(value):
+    """The value with every secret-named entry hidden, at any depth: no path that sets a
+    password or issues a token can write it into the append-only audit."""
+    if isinstance(value, dict):
+        return {
+            k: (HIDDEN if any(w in str(k).lower() for w in SECRET_WORDS) else scrubbed(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [scrubbed(v) for v in value]
+    return value
+
+
 def new_batch() -> str:
     return uuid.uuid4().hex
 
@@ -39,7 +56,17 @@ def audit_insert(*, actor, action: str, ledger: str, changes, batch: str = "") -
     now = timezone.now()
     actor_id, actor_name = _actor(actor)
     rows = [
-        (now, actor_id, actor_name, action, ledger, str(key), before, after, batch)
+        (
+            now,
+            actor_id,
+            actor_name,
+            action,
+            ledger,
+            str(key),
+            scrubbed(before),
+            scrubbed(after),
+            batch,
+        )
         for key, before, after in changes
     ]
     insert_values(AuditEntry, FIELDS, rows)
@@ -54,8 +81,8 @@ def audit_record(*, actor, action: str, ledger: str, key, before=None, after=Non
         action=action,
         ledger=ledger,
         object_key=str(key),
-        before=before,
-        after=after,
+        before=scrubbed(before),
+        after=scrubbed(after),
     )
 
 

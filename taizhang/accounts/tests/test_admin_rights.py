@@ -1,0 +1,90 @@
+"""Django admin rights follow the grants (never a stored flag); one login path with one
+lock-out and one audit; no secret ever reaches the audit."""
+
+import json
+
+from django.urls import reverse
+
+from conftest import PASSWORD
+from taizhang.accounts.models import Grant, User
+from taizhang.accounts.services import grant_add, user_create
+from taizhang.core.models import AuditEntry
+
+
+def test_only_an_admin_of_the_root_enters_admin_and_only_while_granted(client, users, district):
+    client.force_login(users.admin)
+    assert client.get("/admin/").status_code == 200
+    branch_admin = user_create(
+        actor=None, username="ba", password=PASSWORD, role="admin", org=district.orgs["QSH-A"]
+    )
+    client.force_login(branch_admin)
+    assert client.get("/admin/").status_code == 302  # to the login page
+    assert client.get("/admin/orgs/person/").status_code == 302
+    Grant.objects.filter(user=users.admin, role="admin").delete()
+    client.force_login(User.objects.get(pk=users.admin.pk))
+    assert client.get("/admin/").status_code == 302
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not User.objects.filter(is_staff=True).exists()
+
+
+def test_a_branch_admin_cannot_grant_itself_the_root_through_admin(client, district):
+    user = user_create(
+        actor=None, username="ba2", password=PASSWORD, role="admin", org=district.orgs["QSH-A"]
+    )
+    client.force_login(user)
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {
+            "grants-TOTAL_FORMS": "1",
+            "grants-INITIAL_FORMS": "0",
+            "grants-0-role": "admin",
+            "grants-0-org": district.orgs["QSH"].pk,
+        },
+    )
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert not Grant.objects.filter(user=user, org=district.orgs["QSH"]).exists()
+
+
+def test_admin_login_is_the_one_login_page_with_its_lock_out(client, users, settings):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        client.post(reverse("login"), {"username": "admin", "password": "wrong-Passw0rd"})
+    response = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+    assert "已锁定" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+    assert (
+        AuditEntry.objects.filter(ledger="users", object_key="admin", action="login").count() >= 5
+    )
+
+
+def test_no_audit_entry_ever_holds_a_password_or_token(client, users, district):
+    from taizhang.accounts.services import password_set, token_create
+
+    client.force_login(users.admin)
+    secret = "Zz9-unique-Secret-2023"
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "newbie",
+            "password1": secret,
+            "password2": secret,
+            "usable_password": "true",
+            "grants-TOTAL_FORMS": "0",
+            "grants-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-800:]
+    newbie = User.objects.get(username="newbie")
+    response = client.post(
+        f"/admin/accounts/user/{newbie.pk}/password/",
+        {"password1": secret + "x", "password2": secret + "x", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(object_key="newbie", after__事项="管理员重置密码").exists()
+    password_set(actor=users.admin, user=newbie, password=secret + "y")
+    token = token_create(actor=users.admin, user=newbie)
+    grant_add(actor=users.admin, user=newbie, role="inspector", org=district.orgs["QSH"])
+    dumped = json.dumps([(e.before, e.after) for e in AuditEntry.objects.all()], ensure_ascii=False)
+    for leaked in (secret, secret + "x", secret + "y", token, "password1", "password2"):
+        assert leaked not in dumped, leaked
