@@ -12,7 +12,7 @@ DEMO_LOGINS = [
     ("office", "Qsh2023office", "office", "QSH"),
     ("leader", "Qsh2023leader", "leader", "QSH"),
     ("orgadmin", "Qsh2023orgadmin", "org_admin", "QSH-01"),
-    ("inspector", "Qsh2023inspector", "inspector", "QSH"),
+    ("inspector", "Qsh2023dudao", "inspector", "QSH"),  # not like the username
     ("member", "Qsh2023member", "member", "QSH-01-Z01-01"),
 ]
 demo_logins[:] = [(u, p, Role(r).label, org) for u, p, r, org in DEMO_LOGINS]

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "taizhang.shell.middleware.ErrorIdMiddleware",
+    "taizhang.shell.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.config.urls"
@@ -115,11 +116,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "taizhang.accounts.passwords.LettersAndDigitsValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "taizhang.accounts.passwords.CharacterClassesValidator"},
 ]
 
 # Idle-session timeout: the session expires this many minutes after the last request.
@@ -131,6 +135,8 @@ if _flag("TAIZHANG_HTTPS"):
     # Served through a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_SSL_REDIRECT = False  # the proxy redirects; behind it every request is https
 LOGIN_MAX_FAILURES = int(os.environ.get("TAIZHANG_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(os.environ.get("TAIZHANG_LOGIN_LOCK_MINUTES", "15"))
 

@@ -37,6 +37,9 @@ class Column:
     help: str = ""
     max_digits: int | None = None
     decimal_places: int | None = None
+    # A key column's allowed characters (a key names its row in URLs); by default
+    # anything but slashes, backslashes and control characters.
+    charset: str = r"[^/\\\x00-\x1f\x7f]+"
     low: int | None = None  # int columns: bounds (a positive model field gives low 0)
     high: int | None = None
     accept: tuple[str, ...] = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")

@@ -3,6 +3,7 @@
 audit — or writes nothing and returns every problem."""
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -266,6 +267,9 @@ def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: O
             if number not in unreadable:
                 outcome.problems.append(Problem(number, key.header, key.field, "", REQUIRED))
             continue
+        if reason := _unreachable_key(key, value):
+            outcome.problems.append(Problem(number, key.header, key.field, value, reason))
+            continue
         if value in first_seen:
             where = f"第{first_seen[value]}行" if first_seen[value] else "前面"
             outcome.problems.append(
@@ -286,6 +290,14 @@ def _check_keys(ledger: Ledger, parsed, mode: str, ctx: WriteContext, outcome: O
             outcome.problems.append(
                 Problem(number, key.header, key.field, value, f"“{value}”不存在")
             )
+
+
+def _unreachable_key(column: Column, value: str) -> str | None:
+    """A key names its row in URLs (/ledgers/people/KEY/): it must fit the column's
+    declared character set, and every key must be reachable."""
+    if value in (".", "..") or not re.fullmatch(column.charset, value):
+        return f"“{value}”含有编号中不允许的字符（如 / \\ 或控制字符）"
+    return None
 
 
 def _check_required(ledger: Ledger, merged, outcome: Outcome):

@@ -22,3 +22,16 @@ def error_logged(request, exception) -> str:
     error_id = uuid.uuid4().hex[:12]
     logger.error("error %s on %s %s", error_id, request.method, request.path, exc_info=exception)
     return error_id
+
+
+class NoStoreMiddleware:
+    """Pages, API answers and exports hold personal data: no browser or proxy keeps them
+    (static files are served before this, by WhiteNoise, and stay cacheable)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Cache-Control", "no-store")
+        return response

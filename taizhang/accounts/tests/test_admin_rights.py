@@ -88,3 +88,11 @@ def test_no_audit_entry_ever_holds_a_password_or_token(client, users, district):
     dumped = json.dumps([(e.before, e.after) for e in AuditEntry.objects.all()], ensure_ascii=False)
     for leaked in (secret, secret + "x", secret + "y", token, "password1", "password2"):
         assert leaked not in dumped, leaked
+
+
+def test_pages_api_and_exports_are_never_cached(client_for, users):
+    client = client_for(users.allowed)
+    for url in ("/", reverse("ledger-list", args=["people"]), "/api/v1/people/"):
+        assert client.get(url)["Cache-Control"] == "no-store", url
+    export = client.get(reverse("ledger-export", args=["people"]))
+    assert export["Cache-Control"] == "no-store"
