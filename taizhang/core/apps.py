@@ -5,6 +5,12 @@ class CoreConfig(AppConfig):
     name = "taizhang.core"
     label = "core"
     verbose_name = "核心"
+    commands = {
+        "template": ("ledger_template", "生成带下拉选项的空白模板"),
+        "import": ("ledger_import", "导入台账文件"),
+        "export": ("ledger_export", "导出台账"),
+        "audit": ("audit", "审计记录（audit verify 校验哈希链）"),
+    }
 
     def ready(self):
         from django.utils.module_loading import autodiscover_modules

@@ -1,12 +1,29 @@
 """Recording who changed what: every service writes through here, in its own transaction."""
 
+import hashlib
+import json
 import uuid
 
+from django.db import connection
 from django.utils import timezone
 
 from .models import AuditEntry
 
-FIELDS = ["at", "actor", "actor_name", "action", "ledger", "object_key", "before", "after", "batch"]
+FIELDS = [
+    "at",
+    "actor",
+    "actor_name",
+    "action",
+    "ledger",
+    "object_key",
+    "before",
+    "after",
+    "batch",
+    "prev_hash",
+    "hash",
+]
+GENESIS = "0" * 64
+_CHAIN_LOCK = 7_402_614_023  # a PostgreSQL advisory lock: one chain writer at a time
 
 
 ACTION_LABELS = {
@@ -49,40 +66,69 @@ def _actor(actor) -> tuple[int | None, str]:
     return getattr(actor, "pk", None), getattr(actor, "username", "") or "系统"
 
 
+def _chain_head() -> str:
+    """The hash the next entry follows. The chain is written by one transaction at a
+    time (on PostgreSQL an advisory lock held until commit; SQLite writes one at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+    last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS
+
+
+def entry_hash(prev: str, at, actor_name, action, ledger, key, before, after, batch) -> str:
+    """What an entry's hash covers (not actor_id: it is nulled if a user is deleted)."""
+    content = [prev, at.isoformat(), actor_name, action, ledger, key, before, after, batch]
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def audit_insert(*, actor, action: str, ledger: str, changes, batch: str = "") -> None:
-    """Insert (key, before, after) triples at bulk speed, without model instances."""
+    """Insert (key, before, after) triples at bulk speed, without model instances, each
+    chained to the one before."""
     from .bulk import insert_values
 
     now = timezone.now()
     actor_id, actor_name = _actor(actor)
-    rows = [
-        (
-            now,
-            actor_id,
-            actor_name,
-            action,
-            ledger,
-            str(key),
-            scrubbed(before),
-            scrubbed(after),
-            batch,
+    rows = []
+    prev = _chain_head()
+    for key, before, after in changes:
+        before, after = scrubbed(before), scrubbed(after)
+        digest = entry_hash(prev, now, actor_name, action, ledger, str(key), before, after, batch)
+        rows.append(
+            (
+                now,
+                actor_id,
+                actor_name,
+                action,
+                ledger,
+                str(key),
+                before,
+                after,
+                batch,
+                prev,
+                digest,
+            )
         )
-        for key, before, after in changes
-    ]
+        prev = digest
     insert_values(AuditEntry, FIELDS, rows)
 
 
 def audit_record(*, actor, action: str, ledger: str, key, before=None, after=None) -> AuditEntry:
     actor_id, actor_name = _actor(actor)
+    before, after, now = scrubbed(before), scrubbed(after), timezone.now()
+    prev = _chain_head()
     return AuditEntry.objects.create(
-        at=timezone.now(),
+        at=now,
         actor_id=actor_id,
         actor_name=actor_name,
         action=action,
         ledger=ledger,
         object_key=str(key),
-        before=scrubbed(before),
-        after=scrubbed(after),
+        before=before,
+        after=after,
+        prev_hash=prev,
+        hash=entry_hash(prev, now, actor_name, action, ledger, str(key), before, after, ""),
     )
 
 
@@ -90,3 +136,42 @@ def audit_history(*, ledger: str, key) -> list[AuditEntry]:
     return list(
         AuditEntry.objects.filter(ledger=ledger, object_key=str(key)).order_by("-at", "-id")
     )
+
+
+def audit_verify() -> tuple[int, list[str]]:
+    """Walk the chain in order: (entries checked, problems in Chinese). A changed entry
+    no longer matches its hash; a removed or inserted one breaks the link after it."""
+    problems, prev, count = [], GENESIS, 0
+    entries = AuditEntry.objects.order_by("id").values_list(
+        "id",
+        "at",
+        "actor_name",
+        "action",
+        "ledger",
+        "object_key",
+        "before",
+        "after",
+        "batch",
+        "prev_hash",
+        "hash",
+    )
+    for (
+        pk,
+        at,
+        actor_name,
+        action,
+        ledger,
+        key,
+        before,
+        after,
+        batch,
+        linked,
+        digest,
+    ) in entries.iterator(chunk_size=2000):
+        count += 1
+        if linked != prev:
+            problems.append(f"第 {pk} 条审计记录之前的记录被删除或插入（链接不符）")
+        if entry_hash(linked, at, actor_name, action, ledger, key, before, after, batch) != digest:
+            problems.append(f"第 {pk} 条审计记录的内容被修改（哈希不符）")
+        prev = digest
+    return count, problems

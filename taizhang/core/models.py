@@ -66,6 +66,10 @@ class AuditEntry(models.Model):
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
     batch = models.CharField("批次", max_length=40, blank=True)
+    # A hash chain: each entry's hash covers its content and the previous entry's hash,
+    # so that `taizhang audit verify` finds a changed, removed or inserted entry.
+    prev_hash = models.CharField(max_length=64, default="")
+    hash = models.CharField(max_length=64, default="")
 
     objects = AuditQuerySet.as_manager()
 

@@ -13,9 +13,6 @@ class ShellConfig(AppConfig):
         "init": ("init", "创建或升级数据库"),
         "demo": ("demo", "载入演示区县（青山湖区）"),
         "serve": ("serve", "启动生产 Web 服务"),
-        "template": ("ledger_template", "生成带下拉选项的空白模板"),
-        "import": ("ledger_import", "导入台账文件"),
-        "export": ("ledger_export", "导出台账"),
     }
 
     def ready(self):
