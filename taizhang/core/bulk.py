@@ -23,8 +23,10 @@ def _preparer(field):
         return None
     if isinstance(field, models.JSONField):
         # The audit's before/after: already plain JSON values; skip Django's layers.
+        adapt_json = connection.ops.adapt_json_value  # once: `connection` is a proxy
+
         def adapt(value, encoder=field.encoder):
-            return None if value is None else connection.ops.adapt_json_value(value, encoder)
+            return None if value is None else adapt_json(value, encoder)
 
         return adapt
     last = [object(), None]  # one write stamps every row with the same time: prepare it once

@@ -144,7 +144,10 @@ class Ledger:
 
     @property
     def field_names(self) -> list[str]:
-        return [c.field for c in self.columns]
+        names = self.__dict__.get("_field_names")
+        if names is None:
+            names = self.__dict__["_field_names"] = [c.field for c in self.columns]
+        return names
 
     @property
     def required(self) -> list[Column]:
