@@ -571,23 +571,35 @@ def _audit_changes(ledger: Ledger, changes, ctx: WriteContext) -> None:
     """One audit entry per written row, in the write's own transaction. A change the
     ledger names (`audit_action`, e.g. rectify.measure.verified) is recorded as such."""
     key = ledger.key.field
+    names, convert = ledger.field_names, _converted(ledger)
+    named = type(ledger).audit_action is not Ledger.audit_action
     by_action: dict[str, list] = defaultdict(list)
     for stored, before, row in changes:
-        plain = AuditEntry.Action.CREATE if stored is None else AuditEntry.Action.UPDATE
-        action = ledger.audit_action(before, row) or plain
+        action = AuditEntry.Action.CREATE if stored is None else AuditEntry.Action.UPDATE
+        if named:
+            action = ledger.audit_action(before, row) or action
         if stored is not None and stored.archived_at is not None:
             action = AuditEntry.Action.RESTORE  # re-imported or re-saved: it comes back
-        by_action[action].append(
-            (
-                row[key],
-                None if before is None else _jsonable(ledger, before),
-                _jsonable(ledger, row),
-            )
-        )
+        if before is None:
+            by_action[action].append((row[key], None, _jsonable(ledger, row)))
+            continue
+        # An update records the columns it changed, before and after.
+        old, new = {}, {}
+        for name in names:
+            was, now = before.get(name), row.get(name)
+            if was != now:
+                to_json = convert.get(name)
+                old[name], new[name] = (to_json(was), to_json(now)) if to_json else (was, now)
+        by_action[action].append((row[key], old, new))
     batch = new_batch()
     for action, entries in by_action.items():
         audit_insert(
-            actor=ctx.actor, action=action, ledger=ledger.name, changes=entries, batch=batch
+            actor=ctx.actor,
+            action=action,
+            ledger=ledger.name,
+            changes=entries,
+            batch=batch,
+            fields=ledger.field_names,
         )
 
 
