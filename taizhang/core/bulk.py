@@ -126,14 +126,15 @@ def insert_objects(model, objs: list, *, key_attr: str | None = None) -> None:
             obj._state.db = connection.alias
 
 
-def stored_instance(model, fields: dict):
+def stored_instance(model, fields: dict, alias: str):
     """An instance of a stored row from its field values (read by Ledger.stored), made
-    without Model.__init__ (what makes in_bulk slow for a 40,000-row correction file)."""
+    without Model.__init__ (what makes in_bulk slow for a 40,000-row correction file).
+    `alias` is read once by the caller: `connection` is a per-thread proxy."""
     obj = model.__new__(model)
     obj.__dict__.update(fields)
     obj._state = models.base.ModelState()
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = alias
     return obj
 
 

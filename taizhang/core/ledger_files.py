@@ -44,10 +44,8 @@ def ledger_import(
     table = find_table(cells, list(by_header), [c.header for c in ledger.required])
     if not table.rows:
         raise FileProblem("文件中没有数据行")
-    rows = [
-        (number, {by_header[h].field: value for h, value in raw.items()})
-        for number, raw in table.rows
-    ]
+    fields = {h: by_header[h].field for h in table.headers}
+    rows = [(number, {fields[h]: v for h, v in raw.items()}) for number, raw in table.rows]
     return ledger_write(ledger=ledger, actor=actor, rows=rows, dry_run=dry_run)
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import tree
@@ -507,6 +507,7 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
     model = ledger.model
     now = timezone.now()
     new_objs, old_objs, snapshots = [], [], {}
+    alias = connection.alias
     fresh = iter(new_instances(model, sum(1 for stored, _, _ in changes if stored is None)))
     for stored, _, row in changes:
         if stored is None:
@@ -514,7 +515,7 @@ def _save(ledger: Ledger, changes, ctx: WriteContext) -> None:
             obj.created_at = now
             new_objs.append(obj)
         else:
-            obj = stored_instance(model, stored.fields)
+            obj = stored_instance(model, stored.fields, alias)
             snapshots[obj.pk] = dict(stored.fields)
             old_objs.append(obj)
         obj.updated_at = now
