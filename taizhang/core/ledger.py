@@ -12,6 +12,8 @@ from .cells import CellError
 from .kinds import KINDS, Kind
 
 READ_CHUNK = 2000  # keys per IN (…) when reading stored rows
+_REPEATING = frozenset({"choice", "choices", "bool", "ref"})
+_UNKNOWN = object()
 ALL_READERS = frozenset({"admin", "office", "leader", "org_admin", "inspector"})
 ORG_WRITERS = frozenset({"admin", "office", "org_admin"})
 
@@ -45,6 +47,7 @@ class Column:
     accept: tuple[str, ...] = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
     max_mb: int = 20
     kind: Kind = field(init=False, repr=False)
+    _known: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self):
         self.attr = self.attr or self.field
@@ -77,6 +80,18 @@ class Column:
 
     def parse(self, raw):
         """A raw cell (or form / JSON value) to the canonical value of this column."""
+        if type(raw) is str and self.kind.name in _REPEATING:
+            # Enumerations, yes/no and references repeat row after row: parse each
+            # distinct cell once (a 40,000-row file holds a few hundred of them).
+            known = self._known.get(raw, _UNKNOWN)
+            if known is _UNKNOWN:
+                known = self._parse(raw)
+                if len(self._known) < 4096:
+                    self._known[raw] = known
+            return known
+        return self._parse(raw)
+
+    def _parse(self, raw):
         value = self.kind.parse(self, raw)
         if self.max_length and isinstance(value, str) and len(value) > self.max_length:
             raise CellError(f"长度超过 {self.max_length} 个字符")
