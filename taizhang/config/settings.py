@@ -109,6 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["taizhang.accounts.backends.GrantBackend"]
+# The OpenAPI document and interactive docs are behind login unless this opens them.
+API_DOCS_PUBLIC = _flag("TAIZHANG_API_DOCS_PUBLIC")
 # The function the API's bearer authentication reads a token with (core names no app).
 TAIZHANG_TOKEN_USER = "taizhang.accounts.services.token_user"
 LOGIN_URL = "login"

@@ -1,6 +1,7 @@
 """The JSON API of LEDGERS.md §6, generated from the ledger declarations."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.module_loading import autodiscover_modules, import_string
@@ -31,6 +32,8 @@ api = NinjaAPI(
     description="各台账的查询、新增、修改、归档与统计。认证：会话 Cookie（写操作需 CSRF）或 `Authorization: Bearer TOKEN`（`taizhang token 用户名` 签发）。",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    # The API's description is for its users: behind login unless a setting opens it.
+    docs_decorator=None if settings.API_DOCS_PUBLIC else login_required,
 )
 
 

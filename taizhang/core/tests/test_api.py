@@ -127,6 +127,8 @@ def test_stats_endpoint_counts_in_scope(bearer, users):
 
 
 def test_openapi_documents_every_ledger(client, users):
+    assert client.get("/api/v1/openapi.json").status_code == 302  # behind login
+    client.force_login(users.inspector)
     document = client.get("/api/v1/openapi.json").json()
     for ledger in ("orgs", "people", "work_groups", "enterprises"):
         assert f"/api/v1/{ledger}/" in document["paths"]
