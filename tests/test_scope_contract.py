@@ -172,6 +172,16 @@ def test_reads_follow_the_roles_and_subtrees_granted(client, contract, ledger_na
         if listed == 200:
             expected = figure.rows(_window(user)).count()
             assert f"共 {expected} 条" in response.content.decode(), figure.key
+    # Attachments are served through the row's read door.
+    for column in (c for c in ledger.columns if c.kind.name == "file"):
+        for org, key in rows.items():
+            _attach(ledger, column, key)
+            url = reverse("ledger-file", args=[ledger.name, key, column.field])
+            _check(
+                f"{user_name} {ledger.name} attachment in {org}",
+                client.get(url).status_code,
+                oracle.row_status(org, write=False),
+            )
     stats = client.get("/api/v1/stats")
     if stats.status_code == 200:
         shown = {f"{g}.{k}" for g, figures in stats.json().items() for k in figures}
@@ -179,6 +189,22 @@ def test_reads_follow_the_roles_and_subtrees_granted(client, contract, ledger_na
             _check(f"{user_name} stats shows {figure.key}", figure.key in shown, listed == 200)
     else:
         _check(f"{user_name} stats", stats.status_code, 403)
+
+
+def _attach(ledger, column, key):
+    """Give the row an attachment, as the operator."""
+    from taizhang.core.attachments import attachment_store
+    from taizhang.core.ledger_write import ledger_write
+
+    suffix = column.accept[0]
+    content = {".pdf": b"%PDF-1.4\n%%EOF\n", ".png": b"\x89PNG\r\n\x1a\n0000"}[suffix]
+    stored = attachment_store(
+        ledger=ledger, column=column, actor=None, name=f"证明{suffix}", content=content
+    )
+    outcome = ledger_write(
+        ledger=ledger, actor=None, rows=[(None, {ledger.key.field: key, column.field: stored.key})]
+    )
+    assert outcome.ok, [p.line() for p in outcome.problems]
 
 
 def _window(user):

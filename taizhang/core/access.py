@@ -87,9 +87,10 @@ def row_path(ledger: Ledger, obj) -> str | None:
     return obj.scope_path
 
 
-def org_path_for_read(who, code: str, roles) -> str | None:
-    """The path of an organization the scope holds with one of `roles`, else None (an
-    organization filter naming one outside scope finds nothing)."""
+def org_path_for_read(who, code: str) -> str | None:
+    """The path of an organization the scope holds with any role, else None. A list or
+    figure filtered by it keeps the rows the read door gives: it only narrows them (a
+    code outside every grant finds nothing)."""
     scope = scope_for(who)
-    orgs = scope.filter(tree.live_orgs().filter(code=code), "path", roles)
+    orgs = scope.filter(tree.live_orgs().filter(code=code), "path", scope.roles)
     return orgs.values_list("path", flat=True).first()

@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field, create_model
 
 from .access import fetch_for_read, fetch_for_write, may_write
+from .errors import error_logged
 from .ledger import Column, Ledger, registry
 from .ledger_read import ledger_search
 from .ledger_write import ArchiveRefused, Problem, ledger_archive, ledger_write
@@ -77,13 +78,7 @@ def _forbidden(request, exc):
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
     """A bug: logged with an id, answered with the id and no traceback."""
-    import logging
-    import uuid
-
-    error_id = uuid.uuid4().hex[:12]
-    logging.getLogger("taizhang.errors").error(
-        "error %s on %s %s", error_id, request.method, request.path, exc_info=exc
-    )
+    error_id = error_logged(request, exc)
     message = f"服务器处理出错，已记录，未保存任何数据（错误编号 {error_id}）"
     return api.create_response(
         request, {"errors": [{"field": "", "message": message}], "error_id": error_id}, status=500

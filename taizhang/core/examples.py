@@ -31,10 +31,6 @@ class Example:
         return self._made[ledger_name]
 
 
-def example_raw(ledger_name: str, org: str) -> dict:
-    return registry[ledger_name].example_row(Example(org=org))
-
-
 def example_write(ledger_name: str, org: str, actor=None) -> str:
     """Write one example row (as the operator, unless `actor`); returns its key."""
     ledger = registry[ledger_name]

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from . import tree
 from .access import org_path_for_read, rows_for_read
-from .ledger import ALL_READERS, registry
+from .ledger import registry
 from .scope import Scope, subtree_q
 
 
@@ -124,31 +123,28 @@ def window_for(scope: Scope, *, org: str = "", date_from=None, date_to=None) -> 
     """A window for `scope`; UnknownOrg when `org` is unknown or outside it."""
     org_path = ""
     if org:
-        readers = set(ALL_READERS).union(*(lg.read_roles for lg in registry.values()))
-        org_path = org_path_for_read(scope, org, readers) or ""
+        org_path = org_path_for_read(scope, org) or ""
         if not org_path:
             raise UnknownOrg(f"组织“{org}”不存在或不在您的范围内")
     return Window(scope=scope, org_path=org_path, date_from=date_from, date_to=date_to)
 
 
-def readable(figure: Figure, window: Window) -> bool:
-    """Whether the window's scope reads every ledger this figure counts over."""
-    try:
-        figure.rows(window).query  # noqa: B018 - builds the querysets, runs nothing
-    except PermissionDenied:
-        return False
-    return True
+def figures_counted(window: Window) -> list[tuple[Figure, int]]:
+    """(figure, count) of every figure whose ledgers the window's scope reads, in order;
+    a member is refused the people counts as they are refused the list."""
+    counted = []
+    for figure in ordered_figures():
+        try:
+            rows = figure.rows(window)
+        except PermissionDenied:
+            continue
+        counted.append((figure, rows.count()))
+    return counted
 
 
 def figures_compute(window: Window) -> dict[str, dict[str, int]]:
-    """{"orgs": {"organizations": 1234, …}, …} — only the figures whose ledgers the
-    window's scope reads (a member is refused the people counts as they are the list)."""
+    """{"orgs": {"organizations": 1234, …}, …}: the figures the window's scope reads."""
     result: dict[str, dict[str, int]] = {}
-    for figure in ordered_figures():
-        if readable(figure, window):
-            result.setdefault(figure.group, {})[figure.name] = figure.count(window)
+    for figure, count in figures_counted(window):
+        result.setdefault(figure.group, {})[figure.name] = count
     return result
-
-
-def org_name(code: str) -> str:
-    return tree.live_orgs().filter(code=code).values_list("name", flat=True).first() or code

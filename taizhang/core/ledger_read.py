@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from .access import org_path_for_read, rows_for_read
 from .ledger import Ledger
-from .scope import scope_for, subtree_q
+from .scope import subtree_q
 
 
 def ledger_search(
@@ -26,9 +26,7 @@ def ledger_search(
     if figure is not None:
         queryset = queryset.filter(pk__in=figure.rows(window).values("pk"))
     if org and ledger.scope_path is not None:
-        # The organization may be one held with any role: the rows stay those the
-        # read door gives, so the filter only narrows them (as figures' windows do).
-        path = org_path_for_read(user, org, scope_for(user).roles)
+        path = org_path_for_read(user, org)
         queryset = queryset.filter(subtree_q(ledger.scope_path, path)) if path else queryset.none()
     if q := q.strip():
         query = Q()

@@ -1,7 +1,4 @@
-import logging
-import uuid
-
-logger = logging.getLogger("taizhang.errors")
+from taizhang.core.errors import error_logged
 
 
 class ErrorIdMiddleware:
@@ -16,12 +13,6 @@ class ErrorIdMiddleware:
 
     def process_exception(self, request, exception):
         request.error_id = error_logged(request, exception)
-
-
-def error_logged(request, exception) -> str:
-    error_id = uuid.uuid4().hex[:12]
-    logger.error("error %s on %s %s", error_id, request.method, request.path, exc_info=exception)
-    return error_id
 
 
 class NoStoreMiddleware:

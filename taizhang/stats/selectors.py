@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from taizhang.core.figures import Window, group_registry, ordered_figures, readable
+from taizhang.core.figures import Window, figures_counted, group_registry
 
 
 def figure_link(figure, window: Window, org: str = "") -> str:
@@ -21,16 +21,14 @@ def figure_link(figure, window: Window, org: str = "") -> str:
 def figure_cards(window: Window, org: str = "") -> list[dict]:
     """Groups of {label, value, link} for the figures the window's scope reads."""
     groups: dict[str, dict] = {}
-    for figure in ordered_figures():
-        if not readable(figure, window):
-            continue
+    for figure, count in figures_counted(window):
         title = group_registry[figure.group].title
         group = groups.setdefault(figure.group, {"title": title, "items": []})
         group["items"].append(
             {
                 "key": figure.key,
                 "label": figure.label,
-                "value": figure.count(window),
+                "value": count,
                 "link": figure_link(figure, window, org),
             }
         )
