@@ -3,7 +3,6 @@ another, and only its maker may commit it, only into the ledger it was made for.
 
 import io
 
-import python_calamine
 from django.urls import reverse
 
 from conftest import xlsx_bytes
@@ -43,15 +42,3 @@ def test_a_preview_commits_only_into_its_own_ledger(client_for, users):
     )
     # Another user's token is refused as well: accounts/tests/test_scope.py.
     assert not Person.objects.filter(code="P-I2").exists()
-
-
-def test_web_export_streams_a_complete_workbook(client_for, users):
-    response = client_for(users.allowed).get(reverse("ledger-export", args=["people"]))
-    content = b"".join(response.streaming_content)
-    rows = (
-        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        .get_sheet_by_index(0)
-        .to_python()
-    )
-    assert rows[0][:3] == ["人员编号", "姓名", "所在组织编码"]
-    assert {r[0] for r in rows[1:]} == {"P-A1", "P-A2"}
