@@ -50,6 +50,8 @@ class Problem:
 class Outcome:
     created: list[dict] = field(default_factory=list)
     updated: list[tuple[dict, dict]] = field(default_factory=list)
+    # Archived rows the file (or form) holds again: they come back, as 恢复.
+    restored: list[tuple[dict, dict]] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -59,6 +61,14 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def summary(self) -> str:
+        """新增 2 条，更新 1 条，恢复 1 条，未变 40 条 (恢复 only when there is one)."""
+        parts = [f"新增 {len(self.created)} 条", f"更新 {len(self.updated)} 条"]
+        if self.restored:
+            parts.append(f"恢复 {len(self.restored)} 条")
+        parts.append(f"未变 {self.unchanged} 条")
+        return "，".join(parts)
 
 
 @dataclass
@@ -488,7 +498,10 @@ def _diff(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
         if stored.values == row and stored.archived_at is None:
             outcome.unchanged += 1
             continue
-        outcome.updated.append((stored.values, row))
+        if stored.archived_at is not None:
+            outcome.restored.append((stored.values, row))
+        else:
+            outcome.updated.append((stored.values, row))
         changes.append((stored, stored.values, row))
     return changes
 

@@ -371,6 +371,10 @@ def ledger_import_view(request, name):
                 (after[ledger.key.field], ledger.label_of(after), ledger.changes(before, after))
                 for before, after in outcome.updated[:20]
             ],
+            preview_restored=[
+                (after[ledger.key.field], ledger.label_of(after), ledger.changes(before, after))
+                for before, after in outcome.restored[:20]
+            ],
         )
     return render(request, "core/ledger_import.html", context)
 
@@ -403,8 +407,7 @@ def ledger_import_commit(request, name):
         preview.delete()
         messages.success(
             request,
-            f"导入完成：新增 {len(outcome.created)} 条，更新 {len(outcome.updated)} 条，"
-            f"未变 {outcome.unchanged} 条。",
+            f"导入完成：{outcome.summary()}。",
         )
         return redirect("ledger-list", name)
     return render(

@@ -42,3 +42,24 @@ def test_a_preview_commits_only_into_its_own_ledger(client_for, users):
     )
     # Another user's token is refused as well: accounts/tests/test_scope.py.
     assert not Person.objects.filter(code="P-I2").exists()
+
+
+def test_reimporting_an_archived_row_shows_and_records_a_restore(client_for, users):
+    from taizhang.core.audit import audit_history
+    from taizhang.core.ledger import registry
+    from taizhang.core.ledger_write import ledger_archive
+
+    person = Person.objects.get(code="P-A1")
+    ledger_archive(ledger=registry["people"], actor=None, obj=person)
+    client = client_for(users.allowed)
+    rows = [["人员编号", "姓名", "所在组织编码"], ["P-A1", "张三", "QSH-A-1"]]
+    preview = _upload(client, "people", rows)
+    page = preview.content.decode()
+    assert "更新 <strong>0</strong> 条，恢复已归档的 <strong>1</strong> 条" in page
+    assert "恢复已归档的行" in page and "P-A1 张三" in page
+    token = preview.context["token"]
+    commit = client.post(reverse("ledger-import-commit", args=["people"]), {"token": token})
+    assert commit.status_code == 302
+    person.refresh_from_db()
+    assert person.archived_at is None
+    assert [e.action for e in audit_history(ledger="people", key="P-A1")][0] == "restore"

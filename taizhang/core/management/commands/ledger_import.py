@@ -42,5 +42,5 @@ class Command(TaizhangCommand):
             self.reject(f"共 {len(outcome.problems)} 处问题，未写入任何数据。")
         verb = "检查通过，将" if dry_run else "导入完成："
         self.stdout.write(
-            f"{verb}新增 {len(outcome.created)} 条，更新 {len(outcome.updated)} 条，未变 {outcome.unchanged} 条。"
+            f"{verb}{outcome.summary()}。"
         )

@@ -21,10 +21,7 @@ class Command(TaizhangCommand):
             self.stdout.write("数据库中已有数据，跳过演示数据。")
         else:
             for name, outcome in demo_run(seed=seed, factor=scale).items():
-                self.stdout.write(
-                    f"  {name}: 新增 {len(outcome.created)}，更新 {len(outcome.updated)}，"
-                    f"未变 {outcome.unchanged}"
-                )
+                self.stdout.write(f"  {name}: {outcome.summary()}")
             values = figures_compute(Window(scope=Scope.all()))
             shown = "，".join(f"{f.label} {values[f.group][f.name]}" for f in ordered_figures())
             self.stdout.write(f"青山湖区：{shown}。用时 {time.monotonic() - started:.1f} 秒。")
