@@ -122,3 +122,26 @@ def test_odd_integers_are_field_errors(client_for, users, value):
 def test_an_absurd_page_number_is_a_400_not_a_500(client_for, users):
     response = client_for(users.allowed).get("/api/v1/people/", {"page": 10**20})
     assert response.status_code == 400
+
+
+def test_moving_a_readable_person_names_the_organization_they_belong_to_now(district):
+    from taizhang.core.ledger import registry
+    from taizhang.core.ledger_write import ledger_write
+
+    clerk = user_create(
+        actor=None, username="clerk", password=PASSWORD, role="org_admin", org=district.orgs["QSH-A"]
+    )
+    move = [(None, {"code": "P-B1", "name": "李四", "org": "QSH-A-1"})]
+
+    def refusal(actor):
+        outcome = ledger_write(ledger=registry["people"], actor=actor, rows=move)
+        assert not outcome.ok and Person.objects.get(code="P-B1").org.code == "QSH-B-1"
+        return [p.message for p in outcome.problems]
+
+    # Not readable where the person is: nothing of the stored row is shown.
+    assert refusal(clerk) == ["“P-B1”不在您的管理范围内"]
+    # Readable there (a second grant, to inspect): the message names where the person is,
+    # not the clerk's own branch.
+    grant_add(actor=None, user=clerk, role="inspector", org=district.orgs["QSH"])
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    assert refusal(clerk) == ["“P-B1”现属“QSH-B-1 京东村党支部”，不在您的管理范围内"]

@@ -466,13 +466,15 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
                 continue
         stored = ctx.existing.get(row.get(ledger.key.field))
         if stored is not None and not path_writable(ledger, ctx.scope, stored.scope_path):
-            # A stored row outside write scope: say so of its key, and show nothing of
-            # what it holds (its organization, its parent).
+            # A stored row outside write scope: name where it is now when the writer may
+            # read it there; otherwise show nothing of what it holds.
             key = row.get(ledger.key.field, "")
+            message = f"“{key}”不在您的管理范围内"
+            readable = stored.scope_path and ctx.scope.covers(stored.scope_path, ledger.read_roles)
+            if readable and not ledger.tree:
+                message = f"“{key}”现属“{tree.org_named_at(stored.scope_path)}”，不在您的管理范围内"
             outcome.problems.append(
-                Problem(
-                    number, ledger.key.header, ledger.key.field, key, f"“{key}”不在您的管理范围内"
-                )
+                Problem(number, ledger.key.header, ledger.key.field, key, message)
             )
             continue
         if ledger.scope_path is None:
