@@ -158,7 +158,9 @@ def _router(ledger: Ledger) -> Router:
     out, body, page = _schemas(ledger)
     router = Router(tags=[f"{ledger.title}（{ledger.name}）"])
 
-    @router.get("/", response=page, summary=f"{ledger.title}列表")
+    @router.get(
+        "/", response=page, summary=f"{ledger.title}列表", operation_id=f"{ledger.name}_list"
+    )
     def list_rows(request, params: Query[ListParams]):
         drill = {}
         if params.figure:
@@ -171,24 +173,35 @@ def _router(ledger: Ledger) -> Router:
         items = [_jsonable(ledger, v) for v in values]
         return {"count": rows.count(), "items": items}
 
-    @router.get("/{key}", response=out, summary=f"查看{ledger.title}")
+    @router.get(
+        "/{key}", response=out, summary=f"查看{ledger.title}", operation_id=f"{ledger.name}_get"
+    )
     def get_row(request, key: str):
         return _item(ledger, fetch_for_read(ledger, request.auth, key))
 
-    @router.post("/", response={201: out}, summary=f"新增{ledger.title}")
+    @router.post(
+        "/",
+        response={201: out},
+        summary=f"新增{ledger.title}",
+        operation_id=f"{ledger.name}_create",
+    )
     def create_row(request, payload: body):
         return Status(
             201, _write(ledger, request, payload.model_dump(exclude_unset=True), "create")
         )
 
-    @router.patch("/{key}", response=out, summary=f"修改{ledger.title}")
+    @router.patch(
+        "/{key}", response=out, summary=f"修改{ledger.title}", operation_id=f"{ledger.name}_update"
+    )
     def update_row(request, key: str, payload: body):
         fetch_for_write(ledger, request.auth, key)  # 404 outside scope, 403 read-only
         raw = payload.model_dump(exclude_unset=True)
         raw[ledger.key.field] = key
         return _write(ledger, request, raw, "update")
 
-    @router.delete("/{key}", response=out, summary=f"归档{ledger.title}")
+    @router.delete(
+        "/{key}", response=out, summary=f"归档{ledger.title}", operation_id=f"{ledger.name}_archive"
+    )
     def archive_row(request, key: str):
         obj = fetch_for_write(ledger, request.auth, key)
         try:

@@ -195,3 +195,14 @@ def test_moving_a_row_into_a_sibling_org_is_refused(bearer, users):
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": "org", "message": "“QSH-B-1”不在您的管理范围内"}]
     assert Person.objects.get(code="P-A1").org.code == "QSH-A-1"
+
+
+def test_every_operation_of_the_openapi_document_has_its_own_id():
+    from collections import Counter
+
+    from taizhang.core.api import api
+
+    schema = api.get_openapi_schema()
+    ids = Counter(op["operationId"] for ops in schema["paths"].values() for op in ops.values())
+    assert ids and max(ids.values()) == 1, [i for i, n in ids.items() if n > 1]
+    assert "people_update" in ids and "stats" in ids
