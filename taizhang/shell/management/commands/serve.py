@@ -1,5 +1,6 @@
 import os
 
+from django.conf import settings
 from gunicorn.app.base import BaseApplication
 
 from taizhang.config.wsgi import application
@@ -17,6 +18,12 @@ class _Server(BaseApplication):
 
     def load(self):
         return application
+
+
+def control_socket_path(host: str, port: int):
+    run = settings.HOME / "run"
+    run.mkdir(mode=0o700, exist_ok=True)
+    return run / f"gunicorn-{host.replace(':', '_')}-{port}.ctl"
 
 
 class Command(TaizhangCommand):
@@ -41,5 +48,9 @@ class Command(TaizhangCommand):
                 "keepalive": 0,
                 "accesslog": os.environ.get("TAIZHANG_ACCESS_LOG", "-"),
                 "timeout": 120,
+                # gunicorn's control socket defaults to one path per user
+                # (~/.gunicorn/gunicorn.ctl): a second server would take it over and
+                # stopping either would remove it. One per address, under TAIZHANG_HOME.
+                "control_socket": str(control_socket_path(host, port)),
             }
         ).run()
