@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
         "template": ("ledger_template", "生成带下拉选项的空白模板"),
         "import": ("ledger_import", "导入台账文件"),
         "export": ("ledger_export", "导出台账"),
+        "ledgers": ("ledgers", "列出台账；--markdown 生成台账说明文档"),
         "audit": ("audit", "审计记录（audit verify 校验哈希链）"),
     }
 
