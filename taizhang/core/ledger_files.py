@@ -1,15 +1,18 @@
 """Ledger spreadsheets: import (through `ledger_write`), export, template, error workbook."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 
 from . import tree
 from .ledger import Ledger
-from .ledger_write import Outcome, Problem, ledger_write
+from .ledger_write import Outcome, ledger_write
 from .scope import Scope
 from .spreadsheet import (
     FileProblem,
     ReadLimits,
     SheetWriter,
+    Table,
     find_table,
     normalize_header,
     read_cells_safely,
@@ -46,7 +49,18 @@ def ledger_import(
         raise FileProblem("文件中没有数据行")
     fields = {h: by_header[h].field for h in table.headers}
     rows = [(number, {fields[h]: v for h, v in raw.items()}) for number, raw in table.rows]
-    return ledger_write(ledger=ledger, actor=actor, rows=rows, dry_run=dry_run)
+    outcome = ledger_write(ledger=ledger, actor=actor, rows=rows, dry_run=dry_run)
+    if outcome.problems:
+        outcome.source = SourceSheet(cells=cells, table=table)  # for the error workbook
+    return outcome
+
+
+@dataclass
+class SourceSheet:
+    """The clerk's own sheet, as read: what the error workbook gives back, marked."""
+
+    cells: list[list[object]]
+    table: Table
 
 
 def write_export(*, ledger: Ledger, rows, target) -> None:
@@ -113,12 +127,49 @@ def _col_letter(index: int) -> str:
     return letters
 
 
-def write_errors(*, ledger: Ledger, problems: list[Problem], target) -> None:
-    """The problems of a rejected file, one per line, to send back to the clerk."""
-    writer = SheetWriter(target, "错误说明")
-    writer.write_row(["行号", "列", "填写内容", "原因"], header=True)
-    for width, col in ((8, 0), (18, 1), (30, 2), (60, 3)):
-        writer.sheet.set_column(col, col, width)
-    for problem in problems:
-        writer.write_row([problem.row or "", problem.header, problem.value, problem.message])
+def write_errors(*, ledger: Ledger, outcome: Outcome, target) -> None:
+    """What a rejected file goes back as, the way Chinese government import tools do it:
+    the clerk's own sheet — every row, every column, titles included — with an added
+    错误原因 column and each bad cell marked red, so that the clerk corrects this file and
+    uploads it again; then a sheet listing every problem, one per line."""
+    problems = outcome.problems
+    source = outcome.source
+    writer = SheetWriter(target, f"{ledger.title}（请修改后重新导入）" if source else "错误说明")
+    if source is not None:
+        _write_marked_sheet(writer, source, problems)
+        listing = writer.workbook.add_worksheet("错误说明")
+    else:
+        listing = writer.sheet
+    for col, (title, width) in enumerate((("行号", 8), ("列", 18), ("填写内容", 30), ("原因", 60))):
+        listing.set_column(col, col, width)
+        writer.write_cell(0, col, title, writer.header_format, sheet=listing)
+    for index, problem in enumerate(problems, start=1):
+        values = [problem.row or "", problem.header, problem.value, problem.message]
+        for col, value in enumerate(values):
+            writer.write_cell(index, col, value, sheet=listing)
     writer.close()
+
+
+def _write_marked_sheet(writer: SheetWriter, source: SourceSheet, problems) -> None:
+    bad = writer.workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    reason_format = writer.workbook.add_format({"font_color": "#C00000", "text_wrap": True})
+    column_of = {header: col for col, header in source.table.columns.items()}
+    by_row: dict[int, list] = {}
+    for problem in problems:
+        if problem.row:
+            by_row.setdefault(problem.row, []).append(problem)
+    width = max((len(r) for r in source.cells), default=0)
+    writer.sheet.set_column(width, width, 60)
+    for index, row in enumerate(source.cells):
+        number = index + 1  # spreadsheet row number, as problems name it
+        marked = {column_of.get(normalize_header(p.header)) for p in by_row.get(number, [])}
+        for col, value in enumerate(row):
+            fmt = bad if col in marked else None
+            writer.write_cell(index, col, value, fmt)
+        for col in marked - {None} - set(range(len(row))):
+            writer.write_cell(index, col, None, bad)  # a required cell left off the row's end
+        if index == source.table.header_row:
+            writer.write_cell(index, width, "错误原因", writer.header_format)
+        elif number in by_row:
+            reason = "；".join(f"{p.header}：{p.message}" for p in by_row[number])
+            writer.write_cell(index, width, reason, reason_format)

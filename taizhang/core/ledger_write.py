@@ -57,6 +57,7 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False
     held: bool = False  # warnings were found and the writer has not yet confirmed them
+    source: object = None  # an imported file's own sheet, for the error workbook
 
     @property
     def ok(self) -> bool:

@@ -5,7 +5,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import python_calamine
 import xlsxwriter
@@ -27,6 +27,8 @@ class Table:
 
     headers: list[str]
     rows: list[tuple[int, dict[str, object]]]
+    header_row: int = 0  # index (in the sheet's cells) of the (last) header row
+    columns: dict[int, str] = field(default_factory=dict)  # sheet column -> header
 
 
 def normalize_header(text) -> str:
@@ -76,6 +78,8 @@ def find_table(cells: list[list[object]], known: list[str], required: list[str])
                 return Table(
                     headers=list(columns.values()),
                     rows=list(_data_rows(cells, index + span, columns)),
+                    header_row=index + span - 1,
+                    columns=columns,
                 )
     raise FileProblem(
         "找不到表头：文件中没有同时包含必填列“" + "、".join(required) + "”的行，"

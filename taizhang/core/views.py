@@ -391,7 +391,7 @@ def ledger_import_commit(request, name):
             ledger=ledger, actor=request.user, content=content, filename=filename, dry_run=True
         )
         buffer = io.BytesIO()
-        write_errors(ledger=ledger, problems=outcome.problems, target=buffer)
+        write_errors(ledger=ledger, outcome=outcome, target=buffer)
         buffer.seek(0)
         return FileResponse(
             buffer, as_attachment=True, filename=f"{ledger.title}导入错误.xlsx", content_type=XLSX

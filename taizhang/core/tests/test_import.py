@@ -10,7 +10,7 @@ import python_calamine
 
 from conftest import xlsx_bytes
 from taizhang.core.ledger import registry
-from taizhang.core.ledger_files import ledger_import, write_export, write_template
+from taizhang.core.ledger_files import ledger_import, write_errors, write_export, write_template
 from taizhang.core.models import AuditEntry
 from taizhang.core.scope import Scope
 from taizhang.core.spreadsheet import FileProblem
@@ -204,13 +204,61 @@ def test_command_line_exit_codes_and_error_lines(tmp_path):
     rejected = _cli("import", "people", str(bad), "--errors", str(errors), env_home=home)
     assert rejected.returncode == 1
     assert "第3行 所在组织编码: “XH-77-Z9-01”不存在" in rejected.stdout
-    listed = (
-        python_calamine.CalamineWorkbook.from_path(str(errors)).get_sheet_by_index(0).to_python()
-    )
-    assert listed[1][:2] == [3.0, "所在组织编码"]
+    workbook = python_calamine.CalamineWorkbook.from_path(str(errors))
+    assert workbook.get_sheet_by_index(0).to_python()[2][3] == "所在组织编码：“XH-77-Z9-01”不存在"
+    assert workbook.get_sheet_by_name("错误说明").to_python()[1][:2] == [3.0, "所在组织编码"]
     unreadable = tmp_path / "x.xlsx"
     unreadable.write_bytes(b"not a workbook")
     assert _cli("import", "people", str(unreadable), env_home=home).returncode == 2
     assert _cli("import", "nonsense", str(orgs), env_home=home).returncode == 2
     dry = _cli("import", "people", str(orgs), "--dry-run", env_home=home)
     assert dry.returncode == 2 and "找不到表头" in dry.stderr
+
+
+def _red_cells(content: bytes, sheet: int = 1) -> set[str]:
+    """The cells of a sheet filled red, read from the workbook's own XML."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+        xml = archive.read(f"xl/worksheets/sheet{sheet}.xml").decode()
+    fills = re.findall(r"<fill>.*?</fill>", re.search(r"<fills[^>]*>(.*)</fills>", styles).group(1))
+    red_fills = {i for i, f in enumerate(fills) if "FFC7CE" in f}
+    xfs = re.findall(r"<xf [^>]*?>", re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles).group(1))
+    red_styles = {
+        i for i, xf in enumerate(xfs) if int(re.search(r'fillId="(\d+)"', xf).group(1)) in red_fills
+    }
+    return {
+        ref for ref, s in re.findall(r'<c r="([A-Z]+\d+)" s="(\d+)"', xml) if int(s) in red_styles
+    }
+
+
+def test_the_error_workbook_is_the_clerks_own_sheet_marked(district):
+    rows = [
+        ["湖坊镇人员台账（2023年9月）"],
+        ["序号", "人员编号", "姓名", "所在组织编码", "手机号码", "备注"],
+        [1, "P-W1", "孙悟空", "QSH-A-1", "13900139000", "新入党"],
+        [2, "P-W2", "猪八戒", "XH-9", "1390013900", "调入"],
+        [3, "P-W3", None, "QSH-A-2", None, ""],
+    ]
+    outcome = import_people(xlsx_bytes(rows))
+    assert not outcome.ok and not Person.objects.filter(code__startswith="P-W").exists()
+    buffer = io.BytesIO()
+    write_errors(ledger=PEOPLE, outcome=outcome, target=buffer)
+    content = buffer.getvalue()
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    own = workbook.get_sheet_by_index(0).to_python()
+    # Every row and column the clerk sent, title and remarks included, plus 错误原因.
+    assert own[0][0] == "湖坊镇人员台账（2023年9月）"
+    assert own[1] == ["序号", "人员编号", "姓名", "所在组织编码", "手机号码", "备注", "错误原因"]
+    assert own[2][:6] == [1.0, "P-W1", "孙悟空", "QSH-A-1", "13900139000", "新入党"]
+    assert own[2][6] == ""
+    assert "所在组织编码：“XH-9”不存在" in own[3][6] and "手机号码：" in own[3][6]
+    assert own[4][6] == "姓名：必填，不能为空"
+    # The bad cells are red (D4 organization, E4 mobile, C5 the missing name), no other.
+    assert _red_cells(content) == {"D4", "E4", "C5"}
+    listing = workbook.get_sheet_by_name("错误说明").to_python()
+    assert listing[0] == ["行号", "列", "填写内容", "原因"] and len(listing) == 4
+    # Corrected in place, the same file imports.
+    rows[3][3], rows[3][4], rows[4][2] = "QSH-A-1", "13900139001", "沙和尚"
+    assert import_people(xlsx_bytes(rows)).ok

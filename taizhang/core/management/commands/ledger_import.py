@@ -34,13 +34,11 @@ class Command(TaizhangCommand):
         if outcome.problems:
             if errors:
                 try:
-                    write_errors(ledger=declaration, problems=outcome.problems, target=errors)
+                    write_errors(ledger=declaration, outcome=outcome, target=errors)
                 except (OSError, FileCreateError) as error:
                     self.stderr.write(f"无法写入错误文件“{errors}”：{error}")
             for problem in outcome.problems:
                 self.stdout.write(problem.line())
             self.reject(f"共 {len(outcome.problems)} 处问题，未写入任何数据。")
         verb = "检查通过，将" if dry_run else "导入完成："
-        self.stdout.write(
-            f"{verb}{outcome.summary()}。"
-        )
+        self.stdout.write(f"{verb}{outcome.summary()}。")
