@@ -137,6 +137,9 @@ class Ledger:
 
     name: str = ""
     title: str = ""
+    # The group it is listed under on the 台账 index (组织与人员, 调度, 学习 …), in the
+    # order the apps register them.
+    area: str = "其他"
     model: type[models.Model]
     columns: list[Column] = []
     read_roles: frozenset = ALL_READERS

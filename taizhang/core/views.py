@@ -27,6 +27,7 @@ from .access import (
     may_read,
     may_write,
     row_writable,
+    rows_for_read,
 )
 from .attachments import attachment_response, attachments_named, store_uploads
 from .audit import audit_history
@@ -81,8 +82,13 @@ def org_picker(request):
 
 @login_required
 def ledger_index(request):
-    ledgers = [lg for lg in registry.values() if may_read(lg, request.user)]
-    return render(request, "core/ledger_index.html", {"ledgers": ledgers})
+    """The ledgers the user may read, grouped by area, each with its rows in scope."""
+    areas: dict[str, list] = {}
+    for ledger in registry.values():
+        if may_read(ledger, request.user):
+            count = rows_for_read(ledger, request.user).count()
+            areas.setdefault(ledger.area, []).append((ledger, count))
+    return render(request, "core/ledger_index.html", {"areas": areas})
 
 
 def _search_params(request, ledger: Ledger) -> dict:

@@ -38,6 +38,7 @@ DEFAULT_CATEGORIES = [
 class CategoryLedger(Ledger):
     name = "categories"
     title = "所属领域"
+    area = "组织与人员"
     model = Category
     scope_path = None
     read_roles = ALL_READERS | {"member"}
@@ -57,6 +58,7 @@ class CategoryLedger(Ledger):
 class OrgLedger(Ledger):
     name = "orgs"
     title = "组织"
+    area = "组织与人员"
     model = Organization
     tree = True
     district_kind = "区委"  # a row's district key is the code of its 区委-level ancestor
@@ -239,6 +241,7 @@ def _settle_moves(objs) -> None:
 class PeopleLedger(Ledger):
     name = "people"
     title = "人员"
+    area = "组织与人员"
     model = Person
     columns = [
         Column("人员编号", "code", "code", required=True, max_length=64),
@@ -273,6 +276,7 @@ class PeopleLedger(Ledger):
 class WorkGroupLedger(Ledger):
     name = "work_groups"
     title = "工作组"
+    area = "调度"
     model = WorkGroup
     columns = [
         Column("工作组编码", "code", "code", required=True, max_length=64),
@@ -295,6 +299,7 @@ class WorkGroupLedger(Ledger):
 class EnterpriseLedger(Ledger):
     name = "enterprises"
     title = "企业"
+    area = "组织与人员"
     model = Enterprise
     columns = [
         Column("统一社会信用代码", "credit_code", "code", required=True, check=credit_code),

@@ -55,6 +55,12 @@ def test_error_workbook_is_offered_for_a_rejected_file(client_for, users):
         io.BytesIO(b"".join(response.streaming_content))
     )
     assert rows.get_sheet_by_index(0).to_python()[1] == [
+        "P-Z",
+        "甲",
+        "NOPE",
+        "所在组织编码：“NOPE”不存在",
+    ]
+    assert rows.get_sheet_by_name("错误说明").to_python()[1] == [
         2.0,
         "所在组织编码",
         "NOPE",
@@ -91,3 +97,22 @@ def test_an_org_page_leads_to_its_people(client_for, users):
         "P-A1",
         "P-A2",
     ]
+
+
+def test_the_ledger_index_groups_titles_by_area_with_counts_in_scope(client_for, users):
+    from taizhang.orgs.models import Person
+
+    page = client_for(users.allowed).get(reverse("ledger-index"))
+    areas = page.context["areas"]
+    assert list(areas)[0] == "组织与人员"
+    counts = {ledger.name: count for ledger, count in areas["组织与人员"]}
+    in_scope = Person.objects.filter(org__code__startswith="QSH-A", archived_at=None).count()
+    assert counts["people"] == in_scope < Person.objects.count()
+    html = page.content.decode()
+    assert "人员台账" in html and f"{in_scope} 条" in html
+
+
+def test_counts_are_written_with_thousands_separators():
+    from taizhang.core.templatetags.taizhang import thousands
+
+    assert (thousands(30000), thousands(999), thousands("")) == ("30,000", "999", "")

@@ -26,6 +26,12 @@ def _healthy(port: int, deadline: float) -> bool:
     return False
 
 
+def _appears(path, deadline: float) -> bool:
+    while time.monotonic() < deadline and not path.exists():
+        time.sleep(0.1)
+    return path.exists()
+
+
 def test_two_servers_keep_their_own_control_sockets(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TAIZHANG_DATABASE_URL"}
     env.update(
@@ -48,7 +54,8 @@ def test_two_servers_keep_their_own_control_sockets(tmp_path):
         deadline = time.monotonic() + 30
         assert all(_healthy(port, deadline) for port in ports)
         sockets = [tmp_path / "run" / f"gunicorn-127.0.0.1-{port}.ctl" for port in ports]
-        assert all(path.exists() for path in sockets)
+        # The arbiter opens its control socket once it serves: wait for both.
+        assert all(_appears(path, deadline) for path in sockets)
         servers[0].send_signal(signal.SIGTERM)
         servers[0].wait(timeout=30)
         assert not sockets[0].exists()
