@@ -70,6 +70,19 @@ def parse_text(raw) -> str:
     return parse_text(str(raw))
 
 
+_CODE_THEN_NAME = re.compile(r"^\s*([\x21-\x7e]+)[\s\u3000]+(.*[^\x00-\x7f].*)$")
+
+
+def parse_ref_code(raw) -> str:
+    """A reference as a clerk writes it: the code alone, or "编码 名称" as the template's
+    drop-downs offer it ("QSH-A-1 湖坊村党支部"): the code is what counts."""
+    if isinstance(raw, str):
+        match = _CODE_THEN_NAME.match(raw.strip())
+        if match:
+            raw = match.group(1)
+    return parse_code(raw)
+
+
 def parse_code(raw) -> str:
     """Codes are text: a number Excel made of a code is turned back; scientific notation
     means the digits were lost and is refused."""

@@ -289,7 +289,7 @@ class Ref(Kind):
     input = "ref"
 
     def parse(self, column, raw):
-        return cells.parse_code(raw)
+        return cells.parse_ref_code(raw)
 
     def target_key(self, column) -> str:
         from .ledger import registry
@@ -326,7 +326,7 @@ class Refs(Ref):
     empty = []
 
     def parse(self, column, raw):
-        return sorted({code for code in map(cells.parse_code, cells.split_multi(raw)) if code})
+        return sorted({code for code in map(cells.parse_ref_code, cells.split_multi(raw)) if code})
 
     def display(self, column, value):
         return "、".join(str(v) for v in value) if value else ""
@@ -354,6 +354,9 @@ class AnyRef(Code):
 
     name = "anyref"
     input = "anyref"
+
+    def parse(self, column, raw):
+        return cells.parse_ref_code(raw)
 
     def describe(self, column):
         return f"；{_titles(column)}的编码"

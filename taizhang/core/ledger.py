@@ -285,10 +285,12 @@ class Ledger:
                 stored.values[column.field].sort()
         return found
 
-    def changes(self, before: dict, after: dict) -> list[tuple[str, str, str]]:
-        """(header, old, new) of each column that differs, as a page shows them."""
+    def changes(self, before: dict, after: dict, shown=None) -> list[tuple[str, str, str]]:
+        """(header, old, new) of each column that differs, as a page shows them;
+        `shown(column, value)` draws a value (by default, its display)."""
+        shown = shown or (lambda column, value: column.display(value))
         return [
-            (c.header, c.display(before.get(c.field)), c.display(after.get(c.field)))
+            (c.header, shown(c, before.get(c.field)), shown(c, after.get(c.field)))
             for c in self.columns
             if before.get(c.field) != after.get(c.field)
         ]
@@ -296,12 +298,16 @@ class Ledger:
     def key_of(self, obj) -> str:
         return getattr(obj, self.key.attr)
 
+    @property
+    def name_column(self) -> Column | None:
+        """The column that names a row (its 名称/姓名/标题): shown beside its key wherever
+        another row refers to it."""
+        return next((c for c in self.columns[1:3] if c.kind.name == "text"), None)
+
     def label_of(self, row: dict) -> str:
         """A short name of a row for previews (its 名称/标题 column when it has one)."""
-        for column in self.columns[1:3]:
-            if column.kind.name == "text" and row.get(column.field):
-                return str(row[column.field])
-        return ""
+        column = self.name_column
+        return str(row.get(column.field) or "") if column else ""
 
     # -- hooks for the write service (see core/ledger_write.py) --------------------------
 

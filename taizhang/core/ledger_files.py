@@ -80,9 +80,10 @@ def _cell(column, value):
 
 def write_template(*, ledger: Ledger, target, scope: Scope):
     """An empty ledger file: required headers marked *, drop-downs for every enumeration
-    and boolean, and the organization codes the scope may write on a second sheet."""
+    and boolean, and the organizations the scope may write ("编码 名称") on a hidden
+    sheet — Excel's inline list is limited to 255 characters."""
     tree_name = tree.tree_ledger().name
-    choices_for_refs = {tree_name: tree.codes_in(scope, ledger.write_roles)}
+    choices_for_refs = {tree_name: tree.named_codes_in(scope, ledger.write_roles)}
     writer = SheetWriter(target, ledger.title)
     sheet = writer.sheet
     lists = writer.workbook.add_worksheet("选项")
@@ -115,6 +116,7 @@ def write_template(*, ledger: Ledger, target, scope: Scope):
         )
         list_col += 1
     sheet.freeze_panes(1, 0)
+    lists.hide()
     writer.close()
 
 

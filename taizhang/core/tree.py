@@ -117,6 +117,13 @@ def codes_in(scope, roles, limit: int = 5000) -> list[str]:
     return list(orgs.values_list("code", flat=True)[:limit])
 
 
+def named_codes_in(scope, roles, limit: int = 5000) -> list[str]:
+    """The same organizations as "编码 名称" (what a template's drop-down offers; the
+    import reads the code back)."""
+    orgs = scope.filter(live_orgs(), "path", roles).order_by("path")
+    return [f"{code} {name}" for code, name in orgs.values_list("code", "name")[:limit]]
+
+
 def org_pick(scope, *, q: str = "", parent: str = "", limit: int = 30) -> list:
     """Organizations for the picker: matches of `q`, or the children of `parent`, or the
     top of the scope (any role)."""

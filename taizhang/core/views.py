@@ -39,6 +39,7 @@ from .ledger_files import check_size, ledger_import, write_errors, write_export,
 from .ledger_read import ledger_search
 from .ledger_write import ArchiveRefused, ledger_archive, ledger_write
 from .models import ImportPreview
+from .names import named, ref_names
 from .scope import scope_for
 from .spreadsheet import FileProblem
 
@@ -133,7 +134,7 @@ def ledger_list(request, name):
     rows = ledger_search(ledger, request.user, **params)
     page = Paginator(rows.only("pk"), page_size).get_page(request.GET.get("page"))
     columns = [ledger.column(f) for f in ledger.list_fields] or ledger.columns
-    rows_html = _rows_html(ledger, columns, page.object_list)
+    rows_html = _rows_html(ledger, columns, page.object_list, request.user)
     query = {k: v for k, v in request.GET.items() if k != "page"}
     context = {
         "ledger": ledger,
@@ -164,7 +165,7 @@ def ledger_detail(request, name, key):
             "ledger": ledger,
             "obj": obj,
             "key": key,
-            "fields": _detail_fields(ledger, key, values),
+            "fields": _detail_fields(ledger, key, values, request.user),
             "history": audit_history(ledger=ledger.name, key=key),
             "links": ledger.related_links(obj),
             "headers": headers,
@@ -173,26 +174,30 @@ def ledger_detail(request, name, key):
     )
 
 
-def _rows_html(ledger: Ledger, columns, objs) -> str:
+def _rows_html(ledger: Ledger, columns, objs, user) -> str:
     """The table rows of a list page. Built here rather than in the template: fifty rows
     of ten cells through template tags took more time than the query behind them."""
     link = reverse("ledger-detail", args=[ledger.name, "KEY"]).replace("KEY/", "")
     out = []
     wanted = columns if ledger.key in columns else [ledger.key, *columns]
-    for values in ledger.read_values(objs, wanted):
-        cells = [escape(c.display(values[c.field])) for c in columns]
+    rows = ledger.read_values(objs, wanted)
+    names = ref_names(user, columns, rows)
+    for values in rows:
+        cells = [escape(named(c, values[c.field], names.get(c.field))) for c in columns]
         key = values[ledger.key.field]
         first = f'<td><a href="{link}{quote(str(key), safe="")}/">{cells[0]}</a></td>'
         out.append("<tr>" + first + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every cell is escaped above
 
 
-def _detail_fields(ledger: Ledger, key: str, values: dict) -> list[tuple]:
-    """(column, shown value, link) of each column; attachments link to their download."""
+def _detail_fields(ledger: Ledger, key: str, values: dict, user) -> list[tuple]:
+    """(column, shown value, link) of each column; attachments link to their download,
+    references show the referenced row's name beside its code."""
     files = attachments_named(values[c.field] for c in ledger.columns if c.kind.name == "file")
+    names = ref_names(user, ledger.columns, [values])
     fields = []
     for column in ledger.columns:
-        value, link = column.display(values[column.field]), ""
+        value, link = named(column, values[column.field], names.get(column.field)), ""
         if column.kind.name == "file" and value in files:
             value = files[value].name
             link = reverse("ledger-file", args=[ledger.name, key, column.field])
@@ -370,19 +375,32 @@ def ledger_import_view(request, name):
             outcome=outcome,
             token=token,
             filename=upload.name,
-            preview_created=[
-                (row[ledger.key.field], ledger.label_of(row)) for row in outcome.created[:20]
-            ],
-            preview_updated=[
-                (after[ledger.key.field], ledger.label_of(after), ledger.changes(before, after))
-                for before, after in outcome.updated[:20]
-            ],
-            preview_restored=[
-                (after[ledger.key.field], ledger.label_of(after), ledger.changes(before, after))
-                for before, after in outcome.restored[:20]
-            ],
+            **_preview_lists(ledger, outcome, request.user),
         )
     return render(request, "core/ledger_import.html", context)
+
+
+def _preview_lists(ledger: Ledger, outcome, user) -> dict:
+    """The first rows of each kind of change, references named."""
+    pairs = outcome.updated[:20] + outcome.restored[:20]
+    names = ref_names(user, ledger.columns, [row for pair in pairs for row in pair])
+
+    def shown(column, value):
+        return named(column, value, names.get(column.field))
+
+    return dict(
+        preview_created=[
+            (row[ledger.key.field], ledger.label_of(row)) for row in outcome.created[:20]
+        ],
+        preview_updated=[
+            (after[ledger.key.field], ledger.label_of(after), ledger.changes(before, after, shown))
+            for before, after in outcome.updated[:20]
+        ],
+        preview_restored=[
+            (after[ledger.key.field], ledger.label_of(after), ledger.changes(before, after, shown))
+            for before, after in outcome.restored[:20]
+        ],
+    )
 
 
 @require_POST
