@@ -140,6 +140,7 @@ def test_reads_follow_the_roles_and_subtrees_granted(client, contract, ledger_na
     for label, url in (
         ("list page", reverse("ledger-list", args=[ledger.name])),
         ("export", reverse("ledger-export", args=[ledger.name])),
+        ("print", reverse("ledger-print", args=[ledger.name])),
         ("template", reverse("ledger-template", args=[ledger.name])),
         ("API list", f"/api/v1/{ledger.name}/?page_size=500"),
     ):
@@ -161,6 +162,10 @@ def test_reads_follow_the_roles_and_subtrees_granted(client, contract, ledger_na
             )
             link = reverse("ledger-detail", args=[ledger.name, key])
             _check(f"{where} on the list page", link in page.content.decode(), oracle.reads(org))
+            printed = client.get(reverse("ledger-print", args=[ledger.name]), {"q": key})
+            _check(
+                f"{where} on the print page", link in printed.content.decode(), oracle.reads(org)
+            )
             api = client.get(f"/api/v1/{ledger.name}/", {"q": key, "page_size": 500}).json()
             keys = {item[ledger.key.field] for item in api["items"]}
             _check(f"{where} in the API list", key in keys, oracle.reads(org))

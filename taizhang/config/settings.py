@@ -173,6 +173,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("TAIZHANG_IMPORT_MAX_ROWS", "200000"))
 IMPORT_MAX_COLUMNS = int(os.environ.get("TAIZHANG_IMPORT_MAX_COLUMNS", "200"))
 IMPORT_MEMORY_MB = int(os.environ.get("TAIZHANG_IMPORT_MEMORY_MB", "384"))
 IMPORT_SECONDS = int(os.environ.get("TAIZHANG_IMPORT_SECONDS", "30"))
+# A printed list holds at most this many rows (the page says so above the table).
+PRINT_MAX_ROWS = int(os.environ.get("TAIZHANG_PRINT_MAX_ROWS", "2000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOGGING = {
