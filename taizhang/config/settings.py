@@ -175,6 +175,8 @@ IMPORT_MEMORY_MB = int(os.environ.get("TAIZHANG_IMPORT_MEMORY_MB", "384"))
 IMPORT_SECONDS = int(os.environ.get("TAIZHANG_IMPORT_SECONDS", "30"))
 # A printed list holds at most this many rows (the page says so above the table).
 PRINT_MAX_ROWS = int(os.environ.get("TAIZHANG_PRINT_MAX_ROWS", "2000"))
+# A batch archive / restore / set on a list page handles at most this many rows.
+BATCH_MAX_ROWS = int(os.environ.get("TAIZHANG_BATCH_MAX_ROWS", "5000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOGGING = {

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from .access import (
 )
 from .attachments import attachment_response, attachments_named, store_uploads
 from .audit import audit_history
+from .batch import ACTIONS, batch_archive, batch_rows, batch_set, settable_columns, too_many
 from .cells import CellError, parse_date
 from .figures import UnknownOrg, figure_registry, window_for
 from .forms import form_fields, form_values, raw_row_from_post
@@ -45,6 +46,21 @@ from .scope import scope_for
 from .spreadsheet import FileProblem
 
 PAGE_SIZE = 50
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+def _page_numbers(page) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: the first, the last and two either side (None = a gap)."""
+    last, here = page.paginator.num_pages, page.number
+    shown = sorted({1, last, *range(max(1, here - 2), min(last, here + 2) + 1)})
+    numbers: list[int | None] = []
+    for n in shown:
+        if numbers and n - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
+
+
 PREVIEW_HOURS = 24  # an import preview not committed by then is forgotten
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -93,34 +109,37 @@ def ledger_index(request):
     return render(request, "core/ledger_index.html", {"areas": areas})
 
 
-def _search_params(request, ledger: Ledger) -> dict:
+def _search_params(request, ledger: Ledger, data=None) -> dict:
+    """The list's filter from its query string (`data`: another one, as a batch form
+    carries the list's query along)."""
+    data = request.GET if data is None else data
     filters = {
-        c.field: request.GET[f"f_{c.field}"]
+        c.field: data[f"f_{c.field}"]
         for c in ledger.filter_columns()
-        if request.GET.get(f"f_{c.field}") in c.filter_values
+        if data.get(f"f_{c.field}") in c.filter_values
     }
     params = {
-        "q": request.GET.get("q", ""),
-        "org": request.GET.get("org", ""),
+        "q": data.get("q", ""),
+        "org": data.get("org", ""),
         "filters": filters,
-        "sort": request.GET.get("sort", ""),
-        "archived": request.GET.get("archived") == "1",
+        "sort": data.get("sort", ""),
+        "archived": data.get("archived") == "1",
     }
-    if key := request.GET.get("figure"):
-        params.update(_drill_down(request, ledger, key, params["org"]))
+    if key := data.get("figure"):
+        params.update(_drill_down(request, ledger, key, params["org"], data))
         params["archived"] = False  # a figure counts live rows
     return params
 
 
-def _drill_down(request, ledger: Ledger, key: str, org: str) -> dict:
+def _drill_down(request, ledger: Ledger, key: str, org: str, data) -> dict:
     """A figure's rows: the figure and its window (404 for an unknown figure or an
     organization outside scope, as for any row outside it)."""
     figure = figure_registry.get(key)
     if figure is None or figure.ledger != ledger.name:
         raise Http404("没有这个统计数字")
     try:
-        start = parse_date(request.GET.get("from", ""))
-        end = parse_date(request.GET.get("to", ""))
+        start = parse_date(data.get("from", ""))
+        end = parse_date(data.get("to", ""))
         window = window_for(scope_for(request.user), org=org, date_from=start, date_to=end)
     except (CellError, UnknownOrg) as error:
         raise Http404(str(error)) from None
@@ -131,20 +150,28 @@ def _drill_down(request, ledger: Ledger, key: str, org: str) -> dict:
 def ledger_list(request, name):
     ledger = _ledger(name)
     params = _search_params(request, ledger)
-    page_size = min(max(_int(request.GET.get("page_size"), PAGE_SIZE), 10), 200)
+    page_size = min(max(_int(request.GET.get("page_size"), PAGE_SIZE), 10), max(PAGE_SIZES))
     rows = ledger_search(ledger, request.user, **params)
     page = Paginator(rows.only("pk"), page_size).get_page(request.GET.get("page"))
     columns = [ledger.column(f) for f in ledger.list_fields] or ledger.columns
-    rows_html = _rows_html(ledger, columns, page.object_list, request.user)
+    writable = may_write(ledger, request.user)
+    picking = ("restore" if params["archived"] else "write") if writable else "read"
+    rows_html = _rows_html(ledger, columns, page.object_list, request.user, picking=picking)
     query = {k: v for k, v in request.GET.items() if k != "page"}
     context = {
         "ledger": ledger,
         "page": page,
+        "page_numbers": _page_numbers(page),
+        "page_size": page_size,
+        "page_sizes": PAGE_SIZES,
         "rows_html": rows_html,
         "columns": columns,
         "params": params,
-        "writable": may_write(ledger, request.user),
+        "writable": writable,
+        "settable": settable_columns(ledger) if writable and not params["archived"] else [],
         "query": urlencode(query),
+        "list_query": urlencode({k: v for k, v in query.items() if k != "page_size"}),
+        "query_items": list(query.items()),
         "sort_query": urlencode({k: v for k, v in query.items() if k != "sort"}),
     }
     template = (
@@ -175,10 +202,11 @@ def ledger_detail(request, name, key):
     )
 
 
-def _rows_html(ledger: Ledger, columns, objs, user, numbered: bool = False) -> str:
-    """The table rows of a list page (or, `numbered`, of its print: 序号 first). Built
-    here rather than in the template: fifty rows of ten cells through template tags took
-    more time than the query behind them."""
+def _rows_html(ledger: Ledger, columns, objs, user, *, numbered: bool = False, picking=None) -> str:
+    """The table rows of a list page: a checkbox to pick the row and an 操作 column when
+    `picking` ("write" adds 编辑/归档, "restore" 恢复), or, `numbered`, 序号 first for
+    the print. Built here rather than in the template: fifty rows of ten cells through
+    template tags took more time than the query behind them."""
     link = reverse("ledger-detail", args=[ledger.name, "KEY"]).replace("KEY/", "")
     out = []
     wanted = columns if ledger.key in columns else [ledger.key, *columns]
@@ -186,10 +214,28 @@ def _rows_html(ledger: Ledger, columns, objs, user, numbered: bool = False) -> s
     names = ref_names(user, columns, rows)
     for number, values in enumerate(rows, start=1):
         cells = [escape(named(c, values[c.field], names.get(c.field))) for c in columns]
-        key = values[ledger.key.field]
-        first = f'<td><a href="{link}{quote(str(key), safe="")}/">{cells[0]}</a></td>'
+        key = escape(values[ledger.key.field])
+        href = f"{link}{quote(str(values[ledger.key.field]), safe='')}/"
+        first = f'<td><a href="{href}">{cells[0]}</a></td>'
         lead = f'<td class="n">{number}</td>' if numbered else ""
-        out.append("<tr>" + lead + first + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
+        tail = ""
+        if picking is not None:
+            lead = (
+                f'<td class="pick"><input class="form-check-input" type="checkbox" name="keys"'
+                f' value="{key}" aria-label="选择 {key}"></td>'
+            )
+            ops = [f'<a href="{href}">查看</a>']
+            if picking == "write":
+                ops.append(f'<a href="{href}edit/">编辑</a>')
+            if picking in ("write", "restore"):
+                label = "归档" if picking == "write" else "恢复"
+                ops.append(
+                    f'<button class="btn btn-link btn-sm p-0 align-baseline" name="one"'
+                    f' value="{key}">{label}</button>'
+                )
+            tail = f'<td class="ops text-nowrap">{" · ".join(ops)}</td>'
+        body = "".join(f"<td>{c}</td>" for c in cells[1:])
+        out.append(f"<tr>{lead}{first}{body}{tail}</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every cell is escaped above
 
 
@@ -330,11 +376,82 @@ def ledger_archive_view(request, name, key):
     return redirect("ledger-detail", name, key)
 
 
+@require_POST
+@login_required
+def ledger_batch(request, name):
+    """Archive, restore, set one column on, or export the rows picked on the list page
+    (or all rows its filter matches): first a page that says how many and asks, then the
+    one audited write service, all or nothing."""
+    ledger = _ledger(name)
+    action = request.POST.get("action", "")
+    query = request.POST.get("query", "")
+    data = QueryDict(query)
+    params = _search_params(request, ledger, data)
+    keys = [] if request.POST.get("all_matching") == "1" else request.POST.getlist("keys")
+    if one := request.POST.get("one"):  # the 归档 / 恢复 of one row's 操作 column
+        keys, action = [one], ("restore" if data.get("archived") == "1" else "archive")
+    back = reverse("ledger-list", args=[name]) + (f"?{query}" if query else "")
+    if action == "export":
+        export = QueryDict(query, mutable=True)
+        export.setlist("keys", keys)
+        return redirect(reverse("ledger-export", args=[name]) + "?" + export.urlencode())
+    if action not in ACTIONS or not may_write(ledger, request.user):
+        raise PermissionDenied("您没有修改此台账的权限")
+    if action in ("archive", "restore"):
+        params["archived"] = action == "restore"
+    if not keys and request.POST.get("all_matching") != "1":
+        messages.error(request, "请先勾选要处理的记录")
+        return redirect(back)
+    rows = batch_rows(ledger, request.user, keys=keys, params=params)
+    count = rows.count()
+    columns = settable_columns(ledger)
+    column = next((c for c in columns if c.field == request.POST.get("field")), None)
+    outcome = None
+    if request.POST.get("confirm") == "1" and count and (action != "set" or column):
+        if action == "set":
+            outcome = batch_set(
+                ledger, request.user, rows, column=column, raw=request.POST.get("value", "")
+            )
+        else:
+            outcome = batch_archive(ledger, request.user, rows, restore=action == "restore")
+        if outcome.ok:
+            done = f"已{ACTIONS[action]} {outcome.done:,} 条{ledger.title}记录"
+            messages.success(request, done + (f"（{column.header}）" if column else "") + "。")
+            return redirect(back)
+    sample = ledger.read_values(
+        rows.all()[:20], [ledger.key, *([ledger.name_column] if ledger.name_column else [])]
+    )
+    return render(
+        request,
+        "core/ledger_batch.html",
+        {
+            "ledger": ledger,
+            "action": action,
+            "action_label": ACTIONS[action],
+            "count": count,
+            "sample": [(v[ledger.key.field], ledger.label_of(v)) for v in sample],
+            "keys": keys,
+            "all_matching": not keys,
+            "query": query,
+            "back": back,
+            "columns": columns,
+            "column": column,
+            "value": request.POST.get("value", ""),
+            "problems": outcome.problems if outcome else [],
+            "too_many": too_many(count),
+            "filter_words": _filter_words(ledger, request.user, params),
+        },
+        status=400 if outcome else 200,
+    )
+
+
 @login_required
 def ledger_export_view(request, name):
+    """The list's rows as a workbook: its filter, or only the rows picked (`keys`)."""
     ledger = _ledger(name)
     params = _search_params(request, ledger)
-    rows = (ledger.values(o) for o in ledger_search(ledger, request.user, **params).iterator(2000))
+    picked = batch_rows(ledger, request.user, keys=request.GET.getlist("keys"), params=params)
+    rows = (ledger.values(o) for o in picked.iterator(2000))
     # XlsxWriter keeps constant memory only when it writes to a file, so the workbook goes
     # to a temporary file that is streamed and removed (unlinked once open).
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as target:

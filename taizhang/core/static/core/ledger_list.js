@@ -1,0 +1,29 @@
+// The list page's row picking: "select this page" ticks every row's box, and the bar says
+// how many rows are picked; ticking "all matching" means every row the filter matches.
+(function () {
+  if (window.taizhangListPicking) return;  // htmx re-runs this with each swapped table
+  window.taizhangListPicking = true;
+
+  function refresh(form) {
+    const boxes = form.querySelectorAll("input[name=keys]");
+    const picked = form.querySelectorAll("input[name=keys]:checked").length;
+    const all = form.querySelector("[data-all-matching]");
+    const label = form.querySelector("[data-picked-count]");
+    const page = form.querySelector("[data-pick-page]");
+    if (page) page.checked = boxes.length > 0 && picked === boxes.length;
+    if (!label) return;
+    if (all && all.checked) label.textContent = "已选择全部符合条件的记录";
+    else label.textContent = picked ? "已选择 " + picked + " 条" : "未选择记录";
+  }
+
+  document.addEventListener("change", function (event) {
+    const form = event.target.closest("#batch-form");
+    if (!form) return;
+    if (event.target.matches("[data-pick-page]")) {
+      form.querySelectorAll("input[name=keys]").forEach(function (box) {
+        box.checked = event.target.checked;
+      });
+    }
+    refresh(form);
+  });
+})();
