@@ -51,7 +51,7 @@ def test_admin_login_is_the_one_login_page_with_its_lock_out(client, users, sett
     for _ in range(settings.LOGIN_MAX_FAILURES):
         client.post(reverse("login"), {"username": "admin", "password": "wrong-Passw0rd"})
     response = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
-    assert "已锁定" in response.content.decode()
+    assert "尝试次数过多" in response.content.decode()
     assert client.get("/admin/").status_code == 302
     assert (
         AuditEntry.objects.filter(ledger="users", object_key="admin", action="login").count() >= 5
