@@ -1,6 +1,7 @@
 """Writes to users, grants, passwords, second factors, tokens and the login throttle;
 each is audited, and none records a secret."""
 
+import base64
 import hmac
 import math
 import secrets
@@ -378,7 +379,7 @@ def _recovery_codes_new(user: User) -> list[str]:
     RecoveryCode.objects.filter(user=user).delete()
     codes = []
     for _ in range(RECOVERY_CODES):
-        raw = pyotp.random_base32(16).lower()
+        raw = base64.b32encode(secrets.token_bytes(10)).decode().lower()  # 80 bits
         codes.append("-".join(raw[i : i + 4] for i in range(0, 16, 4)))
     RecoveryCode.objects.bulk_create(
         [RecoveryCode(user=user, digest=RecoveryCode.digest_of(c)) for c in codes]

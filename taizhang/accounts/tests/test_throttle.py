@@ -160,9 +160,7 @@ def test_parallel_failures_are_each_counted(district, settings):
     for worker in workers:
         worker.join()
     assert errors == []
-    counts = dict(
-        LoginThrottle.objects.filter(username="target").values_list("source", "failures")
-    )
+    counts = dict(LoginThrottle.objects.filter(username="target").values_list("source", "failures"))
     half = threads // 2 * per_thread
     assert counts == {"10.0.0.0": half, "10.0.0.1": half, "*": threads * per_thread}
     assert AuditEntry.objects.filter(action="login", object_key="target").count() == 30
