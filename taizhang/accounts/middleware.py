@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .services import logout_recorded
 
-_LAST_SEEN = "_last_seen"
+LAST_SEEN = "_last_seen"
 LOGIN_AT = "_login_at"
 # The session (and its cookie's expiry) is renewed at most this often, not on every
 # request: a page view then costs no database write.
@@ -27,7 +27,7 @@ class SessionPolicyMiddleware:
             now = timezone.now().timestamp()
             session = request.session
             login_at = session.get(LOGIN_AT)
-            last = session.get(_LAST_SEEN)
+            last = session.get(LAST_SEEN)
             if login_at is not None and now - login_at > settings.SESSION_MAX_HOURS * 3600:
                 self._end(request, "会话到期（超过最长会话时间）")
             elif last is not None and now - last > settings.IDLE_TIMEOUT_MINUTES * 60:
@@ -36,7 +36,7 @@ class SessionPolicyMiddleware:
                 if login_at is None:
                     session[LOGIN_AT] = now
                 if last is None or now - last > _RENEW_SECONDS:
-                    session[_LAST_SEEN] = now
+                    session[LAST_SEEN] = now
                 blocked = self._password_first(request)
                 if blocked is not None:
                     return blocked

@@ -62,7 +62,9 @@ for _code, _label in {
 
 RECOVERY_CODES = 10
 TOTP_STEP = 30
-AUDIT_NAME_LENGTH = 32  # an unknown name is recorded truncated (it may be a mistyped password)
+# An unknown name is recorded cut to its first characters: it may be a password typed
+# into the wrong field, and the audit is append-only.
+AUDIT_NAME_LENGTH = 3
 
 
 # ---------------------------------------------------------------- users and grants
@@ -316,11 +318,15 @@ def login_failed(*, username: str, source: str, reason: str = "密码错误") ->
             actor=None,
             action=AuditEntry.Action.LOGIN,
             ledger="users",
-            key=name if known else name[:AUDIT_NAME_LENGTH],
+            key=name if known else _cut(name),
             after=after,
         )
     minutes = math.ceil(wait.total_seconds() / 60) if wait else 0
     return Failure(remaining=min(remaining) if remaining else 0, wait_minutes=minutes)
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= AUDIT_NAME_LENGTH else name[:AUDIT_NAME_LENGTH] + "…"
 
 
 def login_succeeded(*, user: User, source: str = "") -> None:

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .forms import CodeForm, LoginForm, ThrottledPasswordChangeForm, TokenForm
-from .middleware import LOGIN_AT
+from .middleware import LAST_SEEN, LOGIN_AT
 from .models import ApiToken, LoginThrottle, TwoFactor, User
 from .services import (
     client_ip,
@@ -53,7 +53,7 @@ def _target(request) -> str:
 def _complete_login(request, user, target: str = ""):
     request.session.pop(PENDING, None)
     login(request, user)
-    request.session[LOGIN_AT] = timezone.now().timestamp()
+    request.session[LOGIN_AT] = request.session[LAST_SEEN] = timezone.now().timestamp()
     login_succeeded(user=user, source=client_ip(request))
     return redirect(target or "home")
 

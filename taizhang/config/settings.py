@@ -130,7 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Idle-session timeout: the session expires this many minutes after the last request.
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("TAIZHANG_IDLE_MINUTES", "30"))
-SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
+# Absolute session lifetime: logged out this many hours after login, active or not.
+SESSION_MAX_HOURS = float(os.environ.get("TAIZHANG_SESSION_MAX_HOURS", "12"))
+# The middleware ends (and audits) idle and over-age sessions; the cookie outlives the
+# idle timeout so that the end is seen, not silently expired.
+SESSION_COOKIE_AGE = int(max(SESSION_MAX_HOURS * 3600, IDLE_TIMEOUT_MINUTES * 60)) + 60
 SESSION_SAVE_EVERY_REQUEST = False  # IdleTimeoutMiddleware renews it
 SESSION_COOKIE_HTTPONLY = True
 if _flag("TAIZHANG_HTTPS"):
@@ -139,8 +143,6 @@ if _flag("TAIZHANG_HTTPS"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_SSL_REDIRECT = False  # the proxy redirects; behind it every request is https
-# Absolute session lifetime: logged out this many hours after login, active or not.
-SESSION_MAX_HOURS = float(os.environ.get("TAIZHANG_SESSION_MAX_HOURS", "12"))
 # Login throttle: failed attempts (password, second factor, old password on the change
 # page) are counted per (username, source address) and per username over all sources;
 # past a threshold that key waits LOGIN_BACKOFF_MINUTES, doubling each time, capped.
