@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
 
 from taizhang.core.audit import audit_record
 from taizhang.core.models import AuditEntry
@@ -95,7 +96,22 @@ class TaizhangUserAdmin(UserAdmin):
             tokens_revoke_all(actor=request.user, user=obj, reason="停用账号")
 
     def user_change_password(self, request, id, form_url=""):
-        """An administrator's reset of someone's password is audited (never the password)."""
+        """An administrator's reset of someone's password is audited (never the password).
+        Not for the security administrator's or the auditor's account: setting their
+        password would let the system administrator act as them (三员分立)."""
+        target = self.get_object(request, id)
+        if (
+            target is not None
+            and target.pk != request.user.pk
+            and target.grants.filter(role__in=SELF_FORBIDDEN).exists()
+        ):
+            self.message_user(
+                request,
+                "三员分立：安全管理员、安全审计员的密码不能由系统管理员在后台重置，"
+                "请由运维人员在服务器上执行 taizhang password 用户名。",
+                messages.ERROR,
+            )
+            return redirect("admin:accounts_user_change", target.pk)
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             password_set_by_admin_recorded(actor=request.user, user=self.get_object(request, id))

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     navigation = [("account", "账号安全", 85)]
     commands = {
         "createuser": ("createuser", "创建用户并授权"),
+        "password": ("password", "在服务器上为用户设置密码（下次登录须修改）"),
         "token": ("token", "为用户签发 API 令牌（--days 有效天数，--label 名称）"),
     }
 

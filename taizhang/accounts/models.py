@@ -68,6 +68,17 @@ class User(AbstractUser):
             cached = self._security_admin = self._holds_at_root(Role.SECURITY)
         return cached
 
+    @property
+    def may_read_audit(self) -> bool:
+        """Holds the security or the auditor role over the root (三员分立): the audit's
+        readers. The system administrator is not one of them."""
+        cached = getattr(self, "_audit_reader", None)
+        if cached is None:
+            cached = self._audit_reader = self._holds_at_root(Role.SECURITY) or self._holds_at_root(
+                Role.AUDITOR
+            )
+        return cached
+
     def two_factor_required(self) -> bool:
         """Holds a grant with one of TWO_FACTOR_ROLES (on a live organization)."""
         roles = settings.TWO_FACTOR_ROLES
@@ -154,7 +165,7 @@ class LoginThrottle(models.Model):
     failures = models.PositiveIntegerField(default=0)
     lockouts = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField("限制至", null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "登录限制"

@@ -332,8 +332,13 @@ def _cut(name: str) -> str:
 def login_succeeded(*, user: User, source: str = "") -> None:
     """A complete login (password and, where required, second factor): the counters of
     this source start over, and the all-sources counter too."""
+    now = timezone.now()
     with transaction.atomic():
         LoginThrottle.objects.filter(username=user.username, source=source).delete()
+        # Counters of names nobody has tried for a day (guessed names too) are dropped.
+        LoginThrottle.objects.filter(updated_at__lt=now - timedelta(days=1)).exclude(
+            locked_until__gt=now
+        ).delete()
         LoginThrottle.objects.filter(
             username=user.username, source=LoginThrottle.ALL_SOURCES
         ).update(failures=0, lockouts=0, locked_until=None)

@@ -114,3 +114,42 @@ def test_security_and_auditor_do_not_enter_django_admin(client, district):
         client.force_login(user)
         assert client.get("/admin/").status_code == 302, role
     assert user.is_security_admin is False  # the auditor
+
+
+def test_admin_cannot_take_over_a_security_account_by_resetting_its_password(
+    client, users, district, monkeypatch, capsys
+):
+    from taizhang.accounts.models import User
+
+    security = user_create(
+        actor=None, username="sec", password=PASSWORD, role="security", org=district.orgs["QSH"]
+    )
+    client.force_login(users.admin)
+    response = client.post(
+        f"/admin/accounts/user/{security.pk}/password/",
+        {"password1": "Takeover-2026", "password2": "Takeover-2026", "usable_password": "true"},
+        follow=True,
+    )
+    assert "三员分立" in response.content.decode()
+    assert User.objects.get(pk=security.pk).check_password(PASSWORD)
+    # The operator on the server can; the owner changes it at next login.
+    monkeypatch.setenv("TAIZHANG_PASSWORD", "Server-set-2026")
+    call_command("password", "sec")
+    assert "已为用户 sec 设置密码" in capsys.readouterr().out
+    again = User.objects.get(pk=security.pk)
+    assert again.check_password("Server-set-2026") and again.must_change_password
+
+
+def test_who_reads_the_audit(users, district):
+    auditor = user_create(
+        actor=None, username="aud", password=PASSWORD, role="auditor", org=district.orgs["QSH"]
+    )
+    security = user_create(
+        actor=None, username="sec", password=PASSWORD, role="security", org=district.orgs["QSH"]
+    )
+    branch = user_create(
+        actor=None, username="aud2", password=PASSWORD, role="auditor", org=district.orgs["QSH-A"]
+    )
+    assert auditor.may_read_audit and security.may_read_audit
+    assert not users.admin.may_read_audit and not users.office.may_read_audit
+    assert not branch.may_read_audit  # only over the root

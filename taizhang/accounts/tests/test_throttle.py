@@ -167,3 +167,13 @@ def test_parallel_failures_are_each_counted(users, settings):
     half = threads // 2 * per_thread
     assert counts == {"10.0.0.0": half, "10.0.0.1": half, "*": threads * per_thread}
     assert AuditEntry.objects.filter(action="login", object_key="allowed").count() == 30
+
+
+def test_counters_nobody_touched_for_a_day_are_dropped(client, users):
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start, tick=False):
+        attempt(client, "guessed-name", "Wrong-pass-1")
+    assert LoginThrottle.objects.filter(username="guessed-name").count() == 2
+    with time_machine.travel(start + dt.timedelta(days=2), tick=False):
+        assert attempt(client, "allowed", PASSWORD)[0].status_code == 302
+    assert not LoginThrottle.objects.filter(username="guessed-name").exists()
