@@ -20,9 +20,13 @@ $(VENV)/.test-deps: $(BIN)/taizhang pyproject.toml
 
 install-test: $(VENV)/.test-deps
 
+# The demo logs in with passwords only; production requires a second factor for the
+# roles in TAIZHANG_2FA_ROLES (default admin,office).
+run: export TAIZHANG_2FA_ROLES =
 run: install
 	$(BIN)/taizhang init
 	$(BIN)/taizhang demo --if-empty
+	@echo "演示环境已关闭两步验证登录（TAIZHANG_2FA_ROLES 为空）；生产环境默认对系统管理员、主题教育办开启。"
 	$(BIN)/taizhang serve --host 127.0.0.1 --port 8000
 
 system-deps:

@@ -5,12 +5,15 @@ class AccountsConfig(AppConfig):
     name = "taizhang.accounts"
     label = "accounts"
     verbose_name = "账号与授权"
+    navigation = [("account", "账号安全", 85)]
     commands = {
         "createuser": ("createuser", "创建用户并授权"),
-        "token": ("token", "为用户签发 API 令牌"),
+        "password": ("password", "在服务器上为用户设置密码（下次登录须修改）"),
+        "token": ("token", "为用户签发 API 令牌（--days 有效天数，--label 名称）"),
     }
 
     def ready(self):
+        from . import services  # noqa: F401  (registers the audit's action labels)
         from .backends import admin_site_follows_grants
 
         admin_site_follows_grants()

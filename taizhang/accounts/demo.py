@@ -14,6 +14,8 @@ DEMO_LOGINS = [
     ("orgadmin", "Qsh2023orgadmin", "org_admin", "QSH-01"),
     ("inspector", "Qsh2023dudao", "inspector", "QSH"),  # not like the username
     ("member", "Qsh2023member", "member", "QSH-01-Z01-01"),
+    ("security", "Qsh2023anquan", "security", "QSH"),  # 三员分立: 安全管理员
+    ("auditor", "Qsh2023shenji", "auditor", "QSH"),  # 三员分立: 安全审计员
 ]
 demo_logins[:] = [(u, p, Role(r).label, org) for u, p, r, org in DEMO_LOGINS]
 

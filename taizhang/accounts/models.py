@@ -1,7 +1,10 @@
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -11,6 +14,12 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "党组织管理员"
     INSPECTOR = "inspector", "督导组"
     MEMBER = "member", "党员"
+    SECURITY = "security", "安全管理员"
+    AUDITOR = "auditor", "安全审计员"
+
+
+# Separation of duties (三员分立): no account holds two of these.
+EXCLUSIVE_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 
 
 class User(AbstractUser):
@@ -18,8 +27,12 @@ class User(AbstractUser):
     person = models.ForeignKey(
         "orgs.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
     )
-    failed_logins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码",
+        default=False,
+        help_text="管理员设置或重置密码后，用户首次登录须先修改密码。",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -41,6 +54,41 @@ class User(AbstractUser):
             ).exists()
             self._system_admin = cached
         return cached
+
+    def _holds_at_root(self, role: str) -> bool:
+        if not self.is_active or not self.pk:
+            return False
+        return self.grants.filter(role=role, org__parent=None, org__archived_at=None).exists()
+
+    @property
+    def is_security_admin(self) -> bool:
+        """Holds the security role over the root: unlocks logins, resets second factors."""
+        cached = getattr(self, "_security_admin", None)
+        if cached is None:
+            cached = self._security_admin = self._holds_at_root(Role.SECURITY)
+        return cached
+
+    @property
+    def may_read_audit(self) -> bool:
+        """Holds the security or the auditor role over the root (三员分立): the audit's
+        readers. The system administrator is not one of them."""
+        cached = getattr(self, "_audit_reader", None)
+        if cached is None:
+            cached = self._audit_reader = self._holds_at_root(Role.SECURITY) or self._holds_at_root(
+                Role.AUDITOR
+            )
+        return cached
+
+    def two_factor_required(self) -> bool:
+        """Holds a grant with one of TWO_FACTOR_ROLES (on a live organization)."""
+        roles = settings.TWO_FACTOR_ROLES
+        return bool(roles) and self.grants.filter(role__in=roles, org__archived_at=None).exists()
+
+    def password_expired(self) -> bool:
+        days = settings.PASSWORD_MAX_DAYS
+        if days <= 0 or self.password_changed_at is None:
+            return False
+        return timezone.now() - self.password_changed_at > timedelta(days=days)
 
     def roles_display(self) -> list[str]:
         from .selectors import user_roles_display
@@ -69,12 +117,15 @@ class Grant(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token; only its SHA-256 is stored."""
+    """A bearer token; only its SHA-256 is stored. Refused once expired or revoked."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField("名称", max_length=64, blank=True)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "接口令牌"
@@ -82,3 +133,74 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "已吊销"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's last passwords (TAIZHANG_PASSWORD_HISTORY): none is reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    hashed = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历史密码"
+
+
+class LoginThrottle(models.Model):
+    """Failed attempts of one username from one source address (source "*": from all
+    sources). Past a threshold the key waits, the wait doubling with each lock-out."""
+
+    ALL_SOURCES = "*"
+
+    username = models.CharField("用户名", max_length=150)
+    source = models.CharField("来源地址", max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField("限制至", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录限制"
+        constraints = [
+            models.UniqueConstraint(fields=["username", "source"], name="login_throttle_unique")
+        ]
+
+
+class TwoFactor(models.Model):
+    """A user's TOTP secret. last_step: the newest time step accepted, so that no code
+    is accepted twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "两步验证"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "恢复码"
+
+    @staticmethod
+    def normalized(code: str) -> str:
+        return "".join(c for c in code.lower() if c.isalnum())
+
+    @classmethod
+    def digest_of(cls, code: str) -> str:
+        return hashlib.sha256(cls.normalized(code).encode()).hexdigest()

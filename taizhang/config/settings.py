@@ -130,7 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Idle-session timeout: the session expires this many minutes after the last request.
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("TAIZHANG_IDLE_MINUTES", "30"))
-SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
+# Absolute session lifetime: logged out this many hours after login, active or not.
+SESSION_MAX_HOURS = float(os.environ.get("TAIZHANG_SESSION_MAX_HOURS", "12"))
+# The middleware ends (and audits) idle and over-age sessions; the cookie outlives the
+# idle timeout so that the end is seen, not silently expired.
+SESSION_COOKIE_AGE = int(max(SESSION_MAX_HOURS * 3600, IDLE_TIMEOUT_MINUTES * 60)) + 60
 SESSION_SAVE_EVERY_REQUEST = False  # IdleTimeoutMiddleware renews it
 SESSION_COOKIE_HTTPONLY = True
 if _flag("TAIZHANG_HTTPS"):
@@ -139,8 +143,26 @@ if _flag("TAIZHANG_HTTPS"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_SSL_REDIRECT = False  # the proxy redirects; behind it every request is https
+# Login throttle: failed attempts (password, second factor, old password on the change
+# page) are counted per (username, source address) and per username over all sources;
+# past a threshold that key waits LOGIN_BACKOFF_MINUTES, doubling each time, capped.
 LOGIN_MAX_FAILURES = int(os.environ.get("TAIZHANG_LOGIN_MAX_FAILURES", "5"))
-LOGIN_LOCK_MINUTES = int(os.environ.get("TAIZHANG_LOGIN_LOCK_MINUTES", "15"))
+LOGIN_MAX_FAILURES_ALL_SOURCES = int(
+    os.environ.get("TAIZHANG_LOGIN_MAX_FAILURES_ALL_SOURCES", "20")
+)
+LOGIN_BACKOFF_MINUTES = int(os.environ.get("TAIZHANG_LOGIN_BACKOFF_MINUTES", "1"))
+LOGIN_BACKOFF_MAX_MINUTES = int(os.environ.get("TAIZHANG_LOGIN_BACKOFF_MAX_MINUTES", "60"))
+# Reverse proxies in front that append to X-Forwarded-For (0: the peer is the client).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TAIZHANG_TRUSTED_PROXY_COUNT", "0"))
+# Roles for which a second factor (TOTP) is required at login; empty turns it off.
+TWO_FACTOR_ROLES = [
+    r.strip() for r in os.environ.get("TAIZHANG_2FA_ROLES", "admin,office").split(",") if r.strip()
+]
+# Passwords expire after this many days (0: never); the last N may not be reused.
+PASSWORD_MAX_DAYS = int(os.environ.get("TAIZHANG_PASSWORD_MAX_DAYS", "90"))
+PASSWORD_HISTORY = int(os.environ.get("TAIZHANG_PASSWORD_HISTORY", "5"))
+# API tokens expire this many days after they are issued.
+TOKEN_DAYS = int(os.environ.get("TAIZHANG_TOKEN_DAYS", "90"))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -51,14 +51,19 @@ def test_admin_login_is_the_one_login_page_with_its_lock_out(client, users, sett
     for _ in range(settings.LOGIN_MAX_FAILURES):
         client.post(reverse("login"), {"username": "admin", "password": "wrong-Passw0rd"})
     response = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
-    assert "已锁定" in response.content.decode()
+    assert "尝试次数过多" in response.content.decode()
     assert client.get("/admin/").status_code == 302
     assert (
         AuditEntry.objects.filter(ledger="users", object_key="admin", action="login").count() >= 5
     )
 
 
-def test_no_audit_entry_ever_holds_a_password_or_token(client, users, district):
+def test_no_audit_entry_ever_holds_a_password_or_token(
+    client, users, district, settings, monkeypatch, capsys
+):
+    import pyotp
+    from django.core.management import call_command
+
     from taizhang.accounts.services import password_set, token_create
 
     client.force_login(users.admin)
@@ -85,8 +90,50 @@ def test_no_audit_entry_ever_holds_a_password_or_token(client, users, district):
     password_set(actor=users.admin, user=newbie, password=secret + "y")
     token = token_create(actor=users.admin, user=newbie)
     grant_add(actor=users.admin, user=newbie, role="inspector", org=district.orgs["QSH"])
-    dumped = json.dumps([(e.before, e.after) for e in AuditEntry.objects.all()], ensure_ascii=False)
-    for leaked in (secret, secret + "x", secret + "y", token, "password1", "password2"):
+    # The command line: a password from the environment, a token.
+    monkeypatch.setenv("TAIZHANG_PASSWORD", secret + "c")
+    call_command("createuser", "clerk", role="org_admin", org="QSH-A")
+    call_command("token", "clerk", days=3)
+    cli_token = capsys.readouterr().out.strip().splitlines()[-1]
+    # The change page, the token page, a wrong password typed as a username.
+    client.force_login(users.allowed)
+    client.post(
+        reverse("password-change"),
+        {"old_password": PASSWORD, "new_password1": secret + "p", "new_password2": secret + "p"},
+    )
+    page_token = client.post(reverse("tokens"), {"name": "同步"}).context["issued"]
+    client.logout()
+    client.post(reverse("login"), {"username": secret + "u", "password": secret + "w"})
+    # Two factors: the secret, a wrong code, the recovery codes, one of them used.
+    settings.TWO_FACTOR_ROLES = ["office"]
+    client.post(reverse("login"), {"username": "office", "password": PASSWORD})
+    otp_secret = client.get(reverse("two-factor-enrol")).context["secret"]
+    client.post(reverse("two-factor-enrol"), {"code": "000000"})
+    enrolled = client.post(reverse("two-factor-enrol"), {"code": pyotp.TOTP(otp_secret).now()})
+    codes = enrolled.context["codes"]
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "office", "password": PASSWORD})
+    assert client.post(reverse("two-factor"), {"code": codes[0]}).status_code == 302
+    regenerated = client.post(reverse("recovery-codes-regenerate")).context["codes"]
+    dumped = json.dumps(
+        [(e.object_key, e.before, e.after) for e in AuditEntry.objects.all()], ensure_ascii=False
+    )
+    for leaked in (
+        secret,
+        secret + "x",
+        secret + "y",
+        secret + "c",
+        secret + "p",
+        secret + "w",
+        token,
+        cli_token,
+        page_token,
+        otp_secret,
+        *codes,
+        *regenerated,
+        "password1",
+        "password2",
+    ):
         assert leaked not in dumped, leaked
 
 

@@ -25,7 +25,10 @@ class Command(TaizhangCommand):
         existing = User.objects.filter(username=name).first()
         if existing is not None:
             # Grants are several per user: naming an existing user adds one.
-            grant_add(actor=None, user=existing, role=role, org=organization)
+            try:
+                grant_add(actor=None, user=existing, role=role, org=organization)
+            except ValidationError as error:
+                self.reject(error.messages)
             self.stdout.write(
                 f"已为用户 {name} 增加授权（{Role(role).label}，{organization.name}）"
             )
