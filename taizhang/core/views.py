@@ -22,20 +22,25 @@ from django.views.decorators.http import require_POST
 
 from . import tree
 from .access import (
+    export_cap,
     fetch_for_read,
     fetch_for_write,
+    masker,
     may_read,
     may_write,
+    refuse_write,
     row_writable,
+    shown_rows,
+    shown_values,
 )
 from .attachments import attachment_response, attachments_named, store_uploads
-from .audit import audit_history
+from .audit import audit_history, audit_record
 from .cells import CellError, parse_date
 from .figures import UnknownOrg, figure_registry, window_for
 from .forms import form_fields, form_values, raw_row_from_post
 from .ledger import Ledger, registry
 from .ledger_files import check_size, ledger_import, write_errors, write_export, write_template
-from .ledger_read import ledger_search
+from .ledger_read import ledger_search, search_record
 from .ledger_write import ArchiveRefused, ledger_archive, ledger_write
 from .models import ImportPreview
 from .scope import scope_for
@@ -53,8 +58,7 @@ def _ledger(name: str) -> Ledger:
 
 
 def _writable(ledger: Ledger, user) -> None:
-    if not may_write(ledger, user):
-        raise PermissionDenied("您没有修改此台账的权限")
+    refuse_write(ledger, user)  # 403, recorded, unless they write it somewhere
 
 
 def _int(text, default: int) -> int:
@@ -127,7 +131,7 @@ def ledger_list(request, name):
     rows = ledger_search(ledger, request.user, **params)
     page = Paginator(rows.only("pk"), page_size).get_page(request.GET.get("page"))
     columns = [ledger.column(f) for f in ledger.list_fields] or ledger.columns
-    rows_html = _rows_html(ledger, columns, page.object_list)
+    rows_html = _rows_html(ledger, columns, page.object_list, request.user)
     query = {k: v for k, v in request.GET.items() if k != "page"}
     context = {
         "ledger": ledger,
@@ -149,7 +153,7 @@ def ledger_list(request, name):
 def ledger_detail(request, name, key):
     ledger = _ledger(name)
     obj = fetch_for_read(ledger, request.user, key, archived=None)
-    values = ledger.values(obj)
+    values = shown_values(ledger, request.user, obj)
     headers = {c.field: c.header for c in ledger.columns}
     return render(
         request,
@@ -159,7 +163,7 @@ def ledger_detail(request, name, key):
             "obj": obj,
             "key": key,
             "fields": _detail_fields(ledger, key, values),
-            "history": audit_history(ledger=ledger.name, key=key),
+            "history": _history(ledger, obj, key, request.user),
             "links": ledger.related_links(obj),
             "headers": headers,
             "writable": row_writable(ledger, request.user, obj),
@@ -167,13 +171,43 @@ def ledger_detail(request, name, key):
     )
 
 
-def _rows_html(ledger: Ledger, columns, objs) -> str:
+def _history(ledger: Ledger, obj, key: str, user) -> list:
+    """The row's audit entries as the user may see them: personal values masked as on
+    the row itself, the actor by display name, the source when not this site's pages
+    (an import with its file, the API, the command line). The entries are read-only
+    copies; nothing here is saved."""
+    from django.contrib.auth import get_user_model
+
+    entries = audit_history(ledger=ledger.name, key=key)
+    mask = masker(ledger, user)
+    path = obj.scope_path if ledger.scope_path is not None else None
+    ids = {e.actor_id for e in entries if e.actor_id}
+    names = {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=ids)}
+    for entry in entries:
+        if mask is not None:
+            entry.before = mask(entry.before, path) if isinstance(entry.before, dict) else None
+            entry.after = mask(entry.after, path) if isinstance(entry.after, dict) else None
+        entry.who = names.get(entry.actor_id) or entry.actor_name
+        entry.source_label = source_label(entry.via)
+    return entries
+
+
+def source_label(via: str) -> str:
+    """Where an entry came from, as a history line says it ("" for this site's pages)."""
+    from .source import API, CLI, IMPORT
+
+    if via.startswith(IMPORT + "："):
+        return f"导入文件“{via[len(IMPORT) + 1 :]}”"
+    return {API: "通过接口", CLI: "命令行"}.get(via, "")
+
+
+def _rows_html(ledger: Ledger, columns, objs, user) -> str:
     """The table rows of a list page. Built here rather than in the template: fifty rows
     of ten cells through template tags took more time than the query behind them."""
     link = reverse("ledger-detail", args=[ledger.name, "KEY"]).replace("KEY/", "")
     out = []
     wanted = columns if ledger.key in columns else [ledger.key, *columns]
-    for values in ledger.read_values(objs, wanted):
+    for values in shown_rows(ledger, user, objs, wanted):
         cells = [escape(c.display(values[c.field])) for c in columns]
         key = values[ledger.key.field]
         first = f'<td><a href="{link}{quote(str(key), safe="")}/">{cells[0]}</a></td>'
@@ -269,22 +303,59 @@ def ledger_archive_view(request, name, key):
 
 @login_required
 def ledger_export_view(request, name):
+    """The rows of the list as filtered, as the user sees them (personal values masked
+    where they are on the page), audited; refused above the role's cap for ledgers with
+    personal columns (TAIZHANG_EXPORT_LIMITS)."""
     ledger = _ledger(name)
     params = _search_params(request, ledger)
-    rows = (ledger.values(o) for o in ledger_search(ledger, request.user, **params).iterator(2000))
+    queryset = ledger_search(ledger, request.user, **params)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    filename = f"{ledger.title}台账-{stamp}.xlsx"
+    cap, counted = export_cap(ledger, request.user, queryset)
+    if cap is not None and counted > cap:
+        audit_record(
+            actor=request.user,
+            action="core.export.refused",
+            ledger=ledger.name,
+            key="",
+            after={**search_record(ledger, params), "rows": counted, "cap": cap},
+        )
+        messages.error(
+            request,
+            f"导出未执行：{ledger.title}台账含个人信息，您的角色每次最多导出 {cap} 条，"
+            f"当前筛选结果为 {counted} 条。请缩小筛选范围（如选择下级组织或增加筛选条件）后再导出。",
+        )
+        query = {k: v for k, v in request.GET.items() if k != "page"}
+        url = reverse("ledger-list", args=[ledger.name])
+        return redirect(f"{url}?{urlencode(query)}" if query else url)
+    mask = masker(ledger, request.user)
+    count = 0
+
+    def rows():
+        nonlocal count
+        for obj in queryset.iterator(2000):
+            count += 1
+            values = ledger.values(obj)
+            yield values if mask is None else mask(values, obj.scope_path)
+
     # XlsxWriter keeps constant memory only when it writes to a file, so the workbook goes
-    # to a temporary file that is streamed and removed (unlinked once open).
+    # to a temporary file that is streamed and removed (unlinked once open): nothing is
+    # sent before the whole file is written.
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as target:
         path = target.name
     try:
-        write_export(ledger=ledger, rows=rows, target=path)
+        write_export(ledger=ledger, rows=rows(), target=path)
         stream = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     finally:
         os.unlink(path)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(
-        stream, as_attachment=True, filename=f"{ledger.title}台账-{stamp}.xlsx", content_type=XLSX
+    audit_record(
+        actor=request.user,
+        action="core.export",
+        ledger=ledger.name,
+        key="",
+        after={**search_record(ledger, params), "rows": count, "file": filename},
     )
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 @login_required
@@ -360,6 +431,7 @@ def ledger_import_view(request, name):
         token = _preview_keep(
             user=request.user, ledger=ledger, filename=upload.name, content=content
         )
+        outcome = _shown_outcome(ledger, request.user, outcome)
         context.update(
             outcome=outcome,
             token=token,
@@ -375,6 +447,38 @@ def ledger_import_view(request, name):
     return render(request, "core/ledger_import.html", context)
 
 
+def _shown_outcome(ledger: Ledger, user, outcome):
+    """An import's outcome as its page shows it: the stored values of updated rows
+    masked where the user does not see them in clear; the values of problems in
+    personal columns masked unless the user sees every such value in clear."""
+    from dataclasses import replace
+
+    mask = masker(ledger, user)
+    if mask is None:
+        return outcome
+    personal = {c.field for c in ledger.personal_columns}
+    shown = replace(outcome)
+    shown.problems = [
+        replace(p, value=mask({p.field: p.value}, None)[p.field]) if p.field in personal else p
+        for p in outcome.problems
+    ]
+    first = outcome.updated[:20]
+    stored = ledger.stored([after[ledger.key.field] for _, after in first])
+    shown.updated = [
+        (
+            mask(before, _stored_path(stored, after[ledger.key.field])),
+            mask(after, _stored_path(stored, after[ledger.key.field])),
+        )
+        for before, after in first
+    ] + outcome.updated[20:]
+    return shown
+
+
+def _stored_path(stored: dict, key) -> str | None:
+    row = stored.get(key)
+    return row.scope_path if row is not None else None
+
+
 @require_POST
 @login_required
 def ledger_import_commit(request, name):
@@ -386,6 +490,7 @@ def ledger_import_commit(request, name):
         outcome = ledger_import(
             ledger=ledger, actor=request.user, content=content, filename=filename, dry_run=True
         )
+        outcome = _shown_outcome(ledger, request.user, outcome)
         buffer = io.BytesIO()
         write_errors(ledger=ledger, problems=outcome.problems, target=buffer)
         buffer.seek(0)
@@ -407,6 +512,7 @@ def ledger_import_commit(request, name):
             f"未变 {outcome.unchanged} 条。",
         )
         return redirect("ledger-list", name)
+    outcome = _shown_outcome(ledger, request.user, outcome)
     return render(
         request, "core/ledger_import.html", {"ledger": ledger, "outcome": outcome}, status=400
     )
