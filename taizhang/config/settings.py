@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("TAIZHANG_HOME", "./var")).resolve()
@@ -117,10 +118,18 @@ API_DOCS_PUBLIC = _flag("TAIZHANG_API_DOCS_PUBLIC")
 # with personal columns (JSON; a role not named, e.g. those who maintain the data, has
 # no cap); proxies (addresses or networks) whose X-Forwarded-For names the client; the
 # roles that read the audit when held over the root organization.
-EXPORT_LIMITS = json.loads(
-    os.environ.get("TAIZHANG_EXPORT_LIMITS", "")
-    or '{"inspector": 2000, "leader": 2000, "member": 0}'
-)
+try:
+    EXPORT_LIMITS = {
+        str(role): int(rows)
+        for role, rows in json.loads(
+            os.environ.get("TAIZHANG_EXPORT_LIMITS", "")
+            or '{"inspector": 2000, "leader": 2000, "member": 0}'
+        ).items()
+    }
+except (ValueError, TypeError, AttributeError) as _error:
+    raise ImproperlyConfigured(
+        'TAIZHANG_EXPORT_LIMITS 应为 JSON，例如 {"inspector": 2000, "member": 0}'
+    ) from _error
 TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("TAIZHANG_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]

@@ -5,7 +5,7 @@ import uuid
 from functools import lru_cache
 
 import orjson
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import source as _source
@@ -149,6 +149,13 @@ def audit_record(*, actor, action: str, ledger: str, key, before=None, after=Non
     before, after, now = scrubbed(before), scrubbed(after), timezone.now()
     here = _source.current()
     key = str(key)[:64]
+    # Its own transaction when none is open (an export, a refusal): the chain's lock is
+    # held until the entry is committed, so two processes never follow the same head.
+    with transaction.atomic():
+        return _append(actor_id, actor_name, action, ledger, key, before, after, now, here)
+
+
+def _append(actor_id, actor_name, action, ledger, key, before, after, now, here):
     prev = _chain_head()
     return AuditEntry.objects.create(
         at=now,
