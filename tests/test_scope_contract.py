@@ -346,3 +346,176 @@ def _sheet(ledger, raw: dict) -> bytes:
 def test_the_throwaway_app_is_in_the_contract():
     """A ledger is covered by being registered: the test app's two are."""
     assert {"notes", "remarks"} <= set(_contract_ledgers())
+
+
+# -- personal data: masked per role, everywhere a value leaves the engine --------------
+
+PERSONAL_VALUES = {  # two distinct valid values of each kind of personal data
+    "mobile": ("13912340001", "13912340002", "13912340003"),
+    "id_number": ("360102199001011231", "360102199001011242", "360102199001011253"),
+    "other": ("个人信息甲", "个人信息乙", "个人信息丙"),
+}
+
+
+def _oracle_mask(value: str) -> str:
+    """A masked value as the security page promises it (138****8000), written here
+    independently of the engine."""
+    if len(value) >= 8:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return value[:1] + "**"
+
+
+def _clear(oracle: Oracle, org: str) -> bool:
+    """Who sees a personal value in clear: a grant with one of the roles that maintain
+    the data (the ledger's clear roles and write roles) over the row's organization."""
+    roles = frozenset(oracle.ledger.clear_roles) | frozenset(oracle.ledger.write_roles)
+    for role, granted in oracle.grants:
+        if role in roles and (
+            _under(org, granted) if oracle.ledger.scope_path is not None else granted == "QSH"
+        ):
+            return True
+    return False
+
+
+def _personal_ledgers():
+    return [name for name in registry if registry[name].personal_columns]
+
+
+def _exported(response) -> list[list]:
+    from taizhang.core.spreadsheet import read_cells
+
+    return read_cells(b"".join(response.streaming_content), "export.xlsx")
+
+
+def test_personal_columns_are_declared():
+    """The people ledger's mobile number is personal data; the matrix below covers it."""
+    assert registry["people"].column("mobile").personal == "mobile"
+    assert "people" in _personal_ledgers()
+
+
+@pytest.mark.parametrize("user_name", USERS)
+@pytest.mark.parametrize("ledger_name", _personal_ledgers())
+def test_personal_data_is_masked_for_roles_that_do_not_maintain_it(
+    client, contract, ledger_name, user_name
+):
+    from taizhang.core.ledger_write import ledger_write
+
+    ledger, user = registry[ledger_name], contract[user_name]
+    oracle = Oracle(USERS[user_name], ledger)
+    client.force_login(user)
+    rows = dict(zip((HERE, THERE), _rows(ledger_name), strict=True))
+    shown_in_list = not ledger.list_fields or any(
+        c.field in ledger.list_fields for c in ledger.personal_columns
+    )
+    for index, (org, key) in enumerate(rows.items()):
+        # Each personal column gets an old value, then a new one: the history shows both.
+        values = {}
+        for column in ledger.personal_columns:
+            old, new = PERSONAL_VALUES[column.personal][index], PERSONAL_VALUES[column.personal][2]
+            new = new[:-1] + str(index)
+            for value in (old, new):
+                outcome = ledger_write(
+                    ledger=ledger,
+                    actor=None,
+                    rows=[(None, {ledger.key.field: key, column.field: value})],
+                    mode="update",
+                )
+                assert outcome.ok, [p.line() for p in outcome.problems]
+            values[column] = (old, new)
+        where = f"{user_name} {ledger.name} row in {org}"
+        readable = oracle.reads_ledger() and oracle.reads(org)
+        clear = readable and _clear(oracle, org)
+
+        def check(label, text, value, *, where=where, clear=clear):
+            _check(f"{where} {label} in clear", value in text, clear)
+            _check(f"{where} {label} masked", _oracle_mask(value) in text, not clear)
+
+        detail = client.get(reverse("ledger-detail", args=[ledger.name, key]))
+        api = client.get(f"/api/v1/{ledger.name}/{key}")
+        if not readable:
+            _check(f"{where} detail", detail.status_code, oracle.row_status(org, write=False))
+            _check(f"{where} API detail", api.status_code, oracle.row_status(org, write=False))
+            continue
+        page = detail.content.decode()
+        for column, (old, new) in values.items():
+            check(f"detail {column.field}", page, new)
+            check(f"history {column.field}", page, old)  # shown only in the history
+            item = api.json()[column.field]
+            _check(f"{where} API detail {column.field}", item, new if clear else _oracle_mask(new))
+        listing = client.get(reverse("ledger-list", args=[ledger.name]), {"q": key}).content
+        items = client.get(f"/api/v1/{ledger.name}/", {"q": key}).json()["items"]
+        item = next(i for i in items if i[ledger.key.field] == key)
+        export = _exported(client.get(reverse("ledger-export", args=[ledger.name]), {"q": key}))
+        headers = export[0]
+        exported = next(r for r in export[1:] if r[0] == key)
+        for column, (_, new) in values.items():
+            if shown_in_list:
+                check(f"list {column.field}", listing.decode(), new)
+            shown = new if clear else _oracle_mask(new)
+            _check(f"{where} API list {column.field}", item[column.field], shown)
+            _check(f"{where} export {column.field}", exported[headers.index(column.header)], shown)
+            # A masked number cannot be found by searching for it.
+            found = client.get(f"/api/v1/{ledger.name}/", {"q": new}).json()["items"]
+            _check(
+                f"{where} found by {column.field}",
+                key in {i[ledger.key.field] for i in found},
+                clear,
+            )
+        for figure in (f for f in figure_registry.values() if f.ledger == ledger.name):
+            drill = client.get(
+                reverse("ledger-list", args=[ledger.name]), {"figure": figure.key, "q": key}
+            )
+            link = reverse("ledger-detail", args=[ledger.name, key])
+            if link in drill.content.decode() and shown_in_list:
+                for column, (_, new) in values.items():
+                    check(f"drill-down {figure.key} {column.field}", drill.content.decode(), new)
+        # A writer's form holds the value in clear, never a mask (saving keeps it).
+        if oracle.writes(org) and oracle.writes_ledger():
+            form = client.get(reverse("ledger-edit", args=[ledger.name, key])).content.decode()
+            for column, (_, new) in values.items():
+                _check(f"{where} form {column.field}", new in form, True)
+                _check(f"{where} form masked {column.field}", _oracle_mask(new) in form, False)
+
+
+# -- the audit page: security administrator and auditor at the root only -------------
+
+AUDIT_USERS = {  # (role, organization) grants; security/auditor are plain strings here
+    "security": [("security", "QSH")],
+    "auditor": [("auditor", "QSH")],
+    "branch_auditor": [("auditor", "QSH-A")],
+    "system_admin": [("admin", "QSH")],
+    "office": [("office", "QSH")],
+}
+
+
+def _audit_user(district, name, grants):
+    from taizhang.accounts.models import Grant, User
+
+    user = User.objects.create(username=f"a-{name}", display_name=name)
+    for role, org in grants:
+        Grant.objects.create(user=user, role=role, org=district.orgs[org])
+    return user
+
+
+@pytest.mark.parametrize("user_name", [*AUDIT_USERS, *USERS, "anonymous"])
+def test_the_audit_is_read_by_the_security_and_audit_roles_at_the_root(
+    client, contract, district, user_name
+):
+    grants = AUDIT_USERS.get(user_name) or USERS.get(user_name)
+    if grants is not None:
+        user = contract.get(user_name) or _audit_user(district, user_name, grants)
+        client.force_login(user)
+    may = user_name in ("security", "auditor")
+    for url in (reverse("audit-list"), reverse("audit-export")):
+        response = client.get(url)
+        if grants is None:
+            _check(f"{user_name} {url}", response.status_code, 302)
+            continue
+        _check(f"{user_name} {url}", response.status_code, 200 if may else 403)
+    home = client.get(reverse("ledger-index"))
+    if grants is not None:
+        _check(
+            f"{user_name} sees 审计 in the navigation",
+            reverse("audit-list") in home.content.decode(),
+            may,
+        )

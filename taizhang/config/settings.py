@@ -1,10 +1,12 @@
 """Settings, read from environment variables only (see README.md, "Configuration")."""
 
+import json
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("TAIZHANG_HOME", "./var")).resolve()
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "taizhang.core.source.AuditSourceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,6 +114,30 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["taizhang.accounts.backends.GrantBackend"]
 # The OpenAPI document and interactive docs are behind login unless this opens them.
 API_DOCS_PUBLIC = _flag("TAIZHANG_API_DOCS_PUBLIC")
+# Data protection and audit (docs/security.md). Rows a role may export from a ledger
+# with personal columns (JSON; a role not named, e.g. those who maintain the data, has
+# no cap); proxies (addresses or networks) whose X-Forwarded-For names the client; the
+# roles that read the audit when held over the root organization.
+try:
+    EXPORT_LIMITS = {
+        str(role): int(rows)
+        for role, rows in json.loads(
+            os.environ.get("TAIZHANG_EXPORT_LIMITS", "")
+            or '{"inspector": 2000, "leader": 2000, "member": 0}'
+        ).items()
+    }
+except (ValueError, TypeError, AttributeError) as _error:
+    raise ImproperlyConfigured(
+        'TAIZHANG_EXPORT_LIMITS 应为 JSON，例如 {"inspector": 2000, "member": 0}'
+    ) from _error
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("TAIZHANG_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AUDIT_ROLES = [
+    r.strip()
+    for r in os.environ.get("TAIZHANG_AUDIT_ROLES", "security,auditor").split(",")
+    if r.strip()
+]
 # The function the API's bearer authentication reads a token with (core names no app).
 TAIZHANG_TOKEN_USER = "taizhang.accounts.services.token_user"
 LOGIN_URL = "login"

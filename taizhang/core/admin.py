@@ -1,6 +1,7 @@
-from django.contrib import admin
+"""The audit is not in Django admin: the system administrator does not read it
+(三员分立); the security administrator and the auditor read it at /audit/."""
 
-from .models import AuditEntry
+from django.contrib import admin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -14,12 +15,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    """Audit records are never altered or deleted."""
-
-    list_display = ["at", "actor_name", "action", "ledger", "object_key"]
-    list_filter = ["action", "ledger"]
-    search_fields = ["object_key", "actor_name"]

@@ -11,7 +11,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field, create_model
 
-from .access import fetch_for_read, fetch_for_write, may_write
+from .access import fetch_for_read, fetch_for_write, refuse_write, shown_rows, shown_values
 from .errors import error_logged
 from .ledger import Column, Ledger, registry
 from .ledger_read import ledger_search
@@ -120,8 +120,8 @@ def _schemas(ledger: Ledger):
     return out, body, page
 
 
-def _item(ledger: Ledger, obj) -> dict:
-    values = ledger.values(obj)
+def _item(ledger: Ledger, obj, who) -> dict:
+    values = shown_values(ledger, who, obj)
     values["archived"] = obj.archived_at is not None
     return _jsonable(ledger, values)
 
@@ -143,13 +143,12 @@ class ListParams(Schema):
 
 
 def _write(ledger: Ledger, request, raw: dict, mode: str):
-    if not may_write(ledger, request.auth):
-        raise PermissionDenied
+    refuse_write(ledger, request.auth)  # 403, recorded, unless they write it somewhere
     outcome = ledger_write(ledger=ledger, actor=request.auth, rows=[(None, raw)], mode=mode)
     if not outcome.ok:
         raise ApiProblem(outcome.problems)
     key = ledger.key.parse(raw[ledger.key.field])
-    item = _item(ledger, fetch_for_read(ledger, request.auth, key))
+    item = _item(ledger, fetch_for_read(ledger, request.auth, key), request.auth)
     item["warnings"] = [w.line() for w in outcome.warnings]
     return item
 
@@ -169,7 +168,7 @@ def _router(ledger: Ledger) -> Router:
             )
         rows = ledger_search(ledger, request.auth, q=params.q, org=params.org, **drill)
         start = (params.page - 1) * params.page_size
-        values = ledger.read_values(rows[start : start + params.page_size])
+        values = shown_rows(ledger, request.auth, rows[start : start + params.page_size])
         items = [_jsonable(ledger, v) for v in values]
         return {"count": rows.count(), "items": items}
 
@@ -177,7 +176,7 @@ def _router(ledger: Ledger) -> Router:
         "/{key}", response=out, summary=f"查看{ledger.title}", operation_id=f"{ledger.name}_get"
     )
     def get_row(request, key: str):
-        return _item(ledger, fetch_for_read(ledger, request.auth, key))
+        return _item(ledger, fetch_for_read(ledger, request.auth, key), request.auth)
 
     @router.post(
         "/",
@@ -210,7 +209,7 @@ def _router(ledger: Ledger) -> Router:
             raise ApiProblem(
                 [Problem(None, ledger.key.header, ledger.key.field, key, str(refused))]
             ) from None
-        return _item(ledger, obj)
+        return _item(ledger, obj, request.auth)
 
     return router
 

@@ -10,8 +10,19 @@ class CoreConfig(AppConfig):
         "import": ("ledger_import", "导入台账文件"),
         "export": ("ledger_export", "导出台账"),
         "ledgers": ("ledgers", "列出台账；--markdown 生成台账说明文档"),
-        "audit": ("audit", "审计记录（audit verify 校验哈希链）"),
+        "audit": ("audit", "审计记录（audit verify 校验哈希链；audit export 导出）"),
     }
+
+    @property
+    def navigation(self):
+        """审计 in the navigation of those who may open it: the shell asks while serving a
+        request (core/source.py keeps the request being served)."""
+        from .access import may_read_audit
+        from .source import current
+
+        request = current().request
+        user = getattr(request, "user", None)
+        return [("audit-list", "审计", 85)] if user is not None and may_read_audit(user) else []
 
     def ready(self):
         from django.utils.module_loading import autodiscover_modules

@@ -16,6 +16,7 @@ _REPEATING = frozenset({"choice", "choices", "bool", "ref"})
 _UNKNOWN = object()
 ALL_READERS = frozenset({"admin", "office", "leader", "org_admin", "inspector"})
 ORG_WRITERS = frozenset({"admin", "office", "org_admin"})
+PERSONAL_KINDS = ("mobile", "id_number", "other")
 
 
 @dataclass
@@ -46,11 +47,16 @@ class Column:
     high: int | None = None
     accept: tuple[str, ...] = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
     max_mb: int = 20
+    # Personal data (个人信息): "mobile", "id_number" or "other". Shown in clear only to
+    # those holding one of the ledger's clear roles over the row (core/masking.py).
+    personal: str | None = None
     kind: Kind = field(init=False, repr=False)
     _known: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self):
         self.attr = self.attr or self.field
+        if self.personal is not None and self.personal not in PERSONAL_KINDS:
+            raise ValueError(f"unknown personal kind {self.personal!r}")
         try:
             self.kind = KINDS[self.kind_name]
         except KeyError:
@@ -144,6 +150,9 @@ class Ledger:
     columns: list[Column] = []
     read_roles: frozenset = ALL_READERS
     write_roles: frozenset = ORG_WRITERS
+    # Who sees its personal columns in clear, over the rows' organizations: the roles
+    # that maintain the data (a writer always does, so a form never holds a mask).
+    clear_roles: frozenset = ORG_WRITERS
     # The field holding the materialized path of the row's scope organization (kept on
     # every row by the write service); None for district-wide reference lists.
     scope_path: str | None = "scope_path"
@@ -166,6 +175,14 @@ class Ledger:
         if names is None:
             names = self.__dict__["_field_names"] = [c.field for c in self.columns]
         return names
+
+    @property
+    def personal_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.personal]
+
+    @property
+    def unmasking_roles(self) -> frozenset:
+        return frozenset(self.clear_roles) | frozenset(self.write_roles)
 
     @property
     def required(self) -> list[Column]:
@@ -202,19 +219,22 @@ class Ledger:
         """The canonical value of every column, as parsing a cell would give it."""
         return {c.field: c.kind.model_value(c, obj) for c in self.columns}
 
-    def read_values(self, queryset, columns=None) -> list[dict]:
+    def read_values(self, queryset, columns=None, *, paths: list | None = None) -> list[dict]:
         """The canonical values of `columns` (all by default) of the rows of `queryset`,
         in its order, read as plain values — no model instances (a list page of fifty
         people made 150 of them) — plus "archived". One query, and one per
-        many-valued column."""
+        many-valued column. `paths`, when given, receives each row's scope path."""
         columns = self.columns if columns is None else columns
         plain = [c for c in columns if c.kind.lookup(c) is not None]
         rows = []
         by_pk = {}
-        lookups = ["pk", "archived_at", *(c.kind.lookup(c) for c in plain)]
-        for pk, archived_at, *values in queryset.values_list(*lookups):
+        path_lookup = self.scope_path if paths is not None and self.scope_path else "pk"
+        lookups = ["pk", "archived_at", path_lookup, *(c.kind.lookup(c) for c in plain)]
+        for pk, archived_at, path, *values in queryset.values_list(*lookups):
             row = {c.field: c.kind.from_db(c, v) for c, v in zip(plain, values, strict=True)}
             row["archived"] = archived_at is not None
+            if paths is not None:
+                paths.append(path if self.scope_path else None)
             rows.append(row)
             by_pk[pk] = row
         for column in (c for c in columns if c.kind.name == "refs"):

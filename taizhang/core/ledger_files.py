@@ -8,6 +8,7 @@ from . import tree
 from .ledger import Ledger
 from .ledger_write import Outcome, ledger_write
 from .scope import Scope
+from .source import importing
 from .spreadsheet import (
     FileProblem,
     ReadLimits,
@@ -49,7 +50,8 @@ def ledger_import(
         raise FileProblem("文件中没有数据行")
     fields = {h: by_header[h].field for h in table.headers}
     rows = [(number, {fields[h]: v for h, v in raw.items()}) for number, raw in table.rows]
-    outcome = ledger_write(ledger=ledger, actor=actor, rows=rows, dry_run=dry_run)
+    with importing(filename):  # its audit entries name the file
+        outcome = ledger_write(ledger=ledger, actor=actor, rows=rows, dry_run=dry_run)
     if outcome.problems:
         outcome.source = SourceSheet(cells=cells, table=table)  # for the error workbook
     return outcome

@@ -66,6 +66,10 @@ class AuditEntry(models.Model):
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
     batch = models.CharField("批次", max_length=40, blank=True)
+    # Where it came from: the client's address and the channel (页面 / 接口 / 命令行 /
+    # 导入：file name), from core/source.py; both covered by the hash.
+    source_ip = models.CharField("来源IP", max_length=45, blank=True, default="")
+    via = models.CharField("来源", max_length=200, blank=True, default="")
     # A hash chain: each entry's hash covers its content and the previous entry's hash,
     # so that `taizhang audit verify` finds a changed, removed or inserted entry.
     prev_hash = models.CharField(max_length=64, default="")
@@ -76,7 +80,11 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["ledger", "object_key", "at"])]
+        indexes = [
+            models.Index(fields=["ledger", "object_key", "at"]),
+            models.Index(fields=["actor_name", "at"], name="core_audite_actor_n_idx"),
+            models.Index(fields=["action", "at"], name="core_audite_action_idx"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

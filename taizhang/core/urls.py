@@ -3,11 +3,13 @@ org-tree picker; the JSON API of every ledger."""
 
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 from .api import mount_ledgers
 
 urlpatterns = [
     path("orgs/pick/", views.org_picker, name="org-picker"),
+    path("audit/", audit_views.audit_list, name="audit-list"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
     path("ledgers/", views.ledger_index, name="ledger-index"),
     path("ledgers/<str:name>/", views.ledger_list, name="ledger-list"),
     path("ledgers/<str:name>/new/", views.ledger_edit, name="ledger-create"),

@@ -22,23 +22,28 @@ from django.views.decorators.http import require_POST
 
 from . import tree
 from .access import (
+    export_cap,
     fetch_for_read,
     fetch_for_write,
+    masker,
     may_read,
     may_write,
     org_path_for_read,
+    refuse_write,
     row_writable,
     rows_for_read,
+    shown_rows,
+    shown_values,
 )
 from .attachments import attachment_response, attachments_named, store_uploads
-from .audit import audit_history
+from .audit import audit_history, audit_record
 from .batch import ACTIONS, batch_archive, batch_rows, batch_set, settable_columns, too_many
 from .cells import CellError, parse_date
 from .figures import UnknownOrg, figure_registry, window_for
 from .forms import form_fields, form_values, raw_row_from_post
 from .ledger import Ledger, registry
 from .ledger_files import check_size, ledger_import, write_errors, write_export, write_template
-from .ledger_read import ledger_search
+from .ledger_read import ledger_search, search_record
 from .ledger_write import ArchiveRefused, ledger_archive, ledger_write
 from .models import ImportPreview
 from .names import named, ref_names
@@ -72,8 +77,7 @@ def _ledger(name: str) -> Ledger:
 
 
 def _writable(ledger: Ledger, user) -> None:
-    if not may_write(ledger, user):
-        raise PermissionDenied("您没有修改此台账的权限")
+    refuse_write(ledger, user)  # 403, recorded, unless they write it somewhere
 
 
 def _int(text, default: int) -> int:
@@ -184,7 +188,7 @@ def ledger_list(request, name):
 def ledger_detail(request, name, key):
     ledger = _ledger(name)
     obj = fetch_for_read(ledger, request.user, key, archived=None)
-    values = ledger.values(obj)
+    values = shown_values(ledger, request.user, obj)
     headers = {c.field: c.header for c in ledger.columns}
     return render(
         request,
@@ -194,12 +198,42 @@ def ledger_detail(request, name, key):
             "obj": obj,
             "key": key,
             "fields": _detail_fields(ledger, key, values, request.user),
-            "history": audit_history(ledger=ledger.name, key=key),
+            "history": _history(ledger, obj, key, request.user),
             "links": ledger.related_links(obj),
             "headers": headers,
             "writable": row_writable(ledger, request.user, obj),
         },
     )
+
+
+def _history(ledger: Ledger, obj, key: str, user) -> list:
+    """The row's audit entries as the user may see them: personal values masked as on
+    the row itself, the actor by display name, the source when not this site's pages
+    (an import with its file, the API, the command line). The entries are read-only
+    copies; nothing here is saved."""
+    from django.contrib.auth import get_user_model
+
+    entries = audit_history(ledger=ledger.name, key=key)
+    mask = masker(ledger, user)
+    path = obj.scope_path if ledger.scope_path is not None else None
+    ids = {e.actor_id for e in entries if e.actor_id}
+    names = {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=ids)}
+    for entry in entries:
+        if mask is not None:
+            entry.before = mask(entry.before, path) if isinstance(entry.before, dict) else None
+            entry.after = mask(entry.after, path) if isinstance(entry.after, dict) else None
+        entry.who = names.get(entry.actor_id) or entry.actor_name
+        entry.source_label = source_label(entry.via)
+    return entries
+
+
+def source_label(via: str) -> str:
+    """Where an entry came from, as a history line says it ("" for this site's pages)."""
+    from .source import API, CLI, IMPORT
+
+    if via.startswith(IMPORT + "："):
+        return f"导入文件“{via[len(IMPORT) + 1 :]}”"
+    return {API: "通过接口", CLI: "命令行"}.get(via, "")
 
 
 def _rows_html(ledger: Ledger, columns, objs, user, *, numbered: bool = False, picking=None) -> str:
@@ -210,7 +244,7 @@ def _rows_html(ledger: Ledger, columns, objs, user, *, numbered: bool = False, p
     link = reverse("ledger-detail", args=[ledger.name, "KEY"]).replace("KEY/", "")
     out = []
     wanted = columns if ledger.key in columns else [ledger.key, *columns]
-    rows = ledger.read_values(objs, wanted)
+    rows = shown_rows(ledger, user, objs, wanted)
     names = ref_names(user, columns, rows)
     for number, values in enumerate(rows, start=1):
         cells = [escape(named(c, values[c.field], names.get(c.field))) for c in columns]
@@ -447,24 +481,59 @@ def ledger_batch(request, name):
 
 @login_required
 def ledger_export_view(request, name):
-    """The list's rows as a workbook: its filter, or only the rows picked (`keys`)."""
+    """The rows of the list as filtered (or only those picked: `keys`), as the user sees
+    them (personal values masked where they are on the page), audited; refused above the
+    role's cap for ledgers with personal columns (TAIZHANG_EXPORT_LIMITS)."""
     ledger = _ledger(name)
     params = _search_params(request, ledger)
-    picked = batch_rows(ledger, request.user, keys=request.GET.getlist("keys"), params=params)
-    rows = (ledger.values(o) for o in picked.iterator(2000))
+    queryset = batch_rows(ledger, request.user, keys=request.GET.getlist("keys"), params=params)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    filename = f"{ledger.title}台账-{stamp}.xlsx"
+    cap, counted = export_cap(ledger, request.user, queryset)
+    if cap is not None and counted > cap:
+        audit_record(
+            actor=request.user,
+            action="core.export.refused",
+            ledger=ledger.name,
+            key="",
+            after={**search_record(ledger, params), "rows": counted, "cap": cap},
+        )
+        messages.error(
+            request,
+            f"导出未执行：{ledger.title}台账含个人信息，您的角色每次最多导出 {cap} 条，"
+            f"当前筛选结果为 {counted} 条。请缩小筛选范围（如选择下级组织或增加筛选条件）后再导出。",
+        )
+        query = {k: v for k, v in request.GET.items() if k != "page"}
+        url = reverse("ledger-list", args=[ledger.name])
+        return redirect(f"{url}?{urlencode(query)}" if query else url)
+    mask = masker(ledger, request.user)
+    count = 0
+
+    def rows():
+        nonlocal count
+        for obj in queryset.iterator(2000):
+            count += 1
+            values = ledger.values(obj)
+            yield values if mask is None else mask(values, obj.scope_path)
+
     # XlsxWriter keeps constant memory only when it writes to a file, so the workbook goes
-    # to a temporary file that is streamed and removed (unlinked once open).
+    # to a temporary file that is streamed and removed (unlinked once open): nothing is
+    # sent before the whole file is written.
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as target:
         path = target.name
     try:
-        write_export(ledger=ledger, rows=rows, target=path)
+        write_export(ledger=ledger, rows=rows(), target=path)
         stream = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     finally:
         os.unlink(path)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(
-        stream, as_attachment=True, filename=f"{ledger.title}台账-{stamp}.xlsx", content_type=XLSX
+    audit_record(
+        actor=request.user,
+        action="core.export",
+        ledger=ledger.name,
+        key="",
+        after={**search_record(ledger, params), "rows": count, "file": filename},
     )
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 @login_required
@@ -540,6 +609,7 @@ def ledger_import_view(request, name):
         token = _preview_keep(
             user=request.user, ledger=ledger, filename=upload.name, content=content
         )
+        outcome = _shown_outcome(ledger, request.user, outcome)
         context.update(
             outcome=outcome,
             token=token,
@@ -547,6 +617,40 @@ def ledger_import_view(request, name):
             **_preview_lists(ledger, outcome, request.user),
         )
     return render(request, "core/ledger_import.html", context)
+
+
+def _shown_outcome(ledger: Ledger, user, outcome):
+    """An import's outcome as its page shows it: the stored values of updated (and
+    restored) rows masked where the user does not see them in clear; the values of problems in
+    personal columns masked unless the user sees every such value in clear."""
+    from dataclasses import replace
+
+    mask = masker(ledger, user)
+    if mask is None:
+        return outcome
+    personal = {c.field for c in ledger.personal_columns}
+    shown = replace(outcome)
+    shown.problems = [
+        replace(p, value=mask({p.field: p.value}, None)[p.field]) if p.field in personal else p
+        for p in outcome.problems
+    ]
+
+    def masked(pairs):
+        first = pairs[:20]  # what the page shows
+        stored = ledger.stored([after[ledger.key.field] for _, after in first])
+        paths = [_stored_path(stored, after[ledger.key.field]) for _, after in first]
+        return [
+            (mask(before, path), mask(after, path))
+            for (before, after), path in zip(first, paths, strict=True)
+        ] + pairs[20:]
+
+    shown.updated, shown.restored = masked(outcome.updated), masked(outcome.restored)
+    return shown
+
+
+def _stored_path(stored: dict, key) -> str | None:
+    row = stored.get(key)
+    return row.scope_path if row is not None else None
 
 
 def _preview_lists(ledger: Ledger, outcome, user) -> dict:
@@ -583,6 +687,7 @@ def ledger_import_commit(request, name):
         outcome = ledger_import(
             ledger=ledger, actor=request.user, content=content, filename=filename, dry_run=True
         )
+        outcome = _shown_outcome(ledger, request.user, outcome)
         buffer = io.BytesIO()
         write_errors(ledger=ledger, outcome=outcome, target=buffer)
         buffer.seek(0)
@@ -603,6 +708,7 @@ def ledger_import_commit(request, name):
             f"导入完成：{outcome.summary()}。",
         )
         return redirect("ledger-list", name)
+    outcome = _shown_outcome(ledger, request.user, outcome)
     return render(
         request, "core/ledger_import.html", {"ledger": ledger, "outcome": outcome}, status=400
     )

@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from taizhang.core.ledger import get_ledger
+from taizhang.core.source import command_line
 
 
 class TaizhangCommand(BaseCommand):
@@ -20,6 +21,10 @@ class TaizhangCommand(BaseCommand):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.prog = f"taizhang {public}"
         return parser
+
+    def execute(self, *args, **options):
+        with command_line():
+            return super().execute(*args, **options)
 
     def reject(self, lines, code: int = 1):
         for line in [lines] if isinstance(lines, str) else lines:

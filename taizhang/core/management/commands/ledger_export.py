@@ -1,6 +1,9 @@
+from pathlib import Path
+
 from xlsxwriter.exceptions import FileCreateError
 
 from taizhang.core import tree
+from taizhang.core.audit import audit_record
 from taizhang.core.ledger_files import write_export
 from taizhang.core.ledger_read import ledger_search
 from taizhang.core.management.base import TaizhangCommand
@@ -33,4 +36,16 @@ class Command(TaizhangCommand):
             write_export(ledger=declaration, rows=values(), target=file)
         except (OSError, FileCreateError) as error:
             self.reject(f"无法写入“{file}”：{error}", 2)
+        audit_record(
+            actor=None,
+            action="core.export",
+            ledger=declaration.name,
+            key="",
+            after={
+                "filter": f"组织 {org}（含下级）" if org else "全部",
+                "params": {"org": org},
+                "rows": count,
+                "file": Path(file).name,
+            },
+        )
         self.stdout.write(f"已导出 {count} 条到 {file}")

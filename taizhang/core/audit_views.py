@@ -1,0 +1,147 @@
+"""The audit page (/audit/) for the security administrator and the auditor: filters,
+paging, export to Excel (itself audited). Who may open it: core/access.py
+(`may_read_audit`, TAIZHANG_AUDIT_ROLES held over the root organization)."""
+
+import os
+import tempfile
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .access import may_read_audit
+from .audit import (
+    ACTION_LABELS,
+    action_label,
+    audit_record,
+    audit_search,
+    masked_entry_values,
+    write_audit_export,
+)
+from .cells import CellError, parse_date
+from .ledger import registry
+
+PAGE_SIZE = 50
+FILTERS = ("from", "to", "actor", "action", "ledger", "key", "ip")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _auditor(request) -> None:
+    if not may_read_audit(request.user):
+        raise PermissionDenied("只有安全管理员和审计员可以查看审计记录")
+
+
+def _filters(request) -> tuple[dict, dict, list[str]]:
+    """(the form's values, audit_search arguments, problems in Chinese)."""
+    values = {name: request.GET.get(name, "").strip()[:200] for name in FILTERS}
+    problems = []
+    dates = {}
+    for name, label in (("from", "起始日期"), ("to", "截止日期")):
+        try:
+            dates[name] = parse_date(values[name])
+        except CellError as error:
+            problems.append(f"{label}：{error}")
+            dates[name] = None
+    search = {
+        "date_from": dates["from"],
+        "date_to": dates["to"],
+        "actor": values["actor"],
+        "action": values["action"],
+        "ledger": values["ledger"],
+        "key": values["key"],
+        "ip": values["ip"],
+    }
+    return values, search, problems
+
+
+def _describe(values: dict) -> str:
+    labels = {
+        "from": "起始日期",
+        "to": "截止日期",
+        "actor": "操作人",
+        "action": "操作",
+        "ledger": "台账",
+        "key": "对象",
+        "ip": "来源IP",
+    }
+    parts = [
+        f"{labels[k]}：{action_label(v) if k == 'action' else v}" for k, v in values.items() if v
+    ]
+    return "；".join(parts) or "全部"
+
+
+def _changes(entry) -> list[tuple[str, object, object]]:
+    """(column header, before, after) of an entry, personal values masked."""
+    ledger = registry.get(entry.ledger)
+    headers = {c.field: c.header for c in ledger.columns} if ledger else {}
+    before = masked_entry_values(entry.ledger, entry.before)
+    after = masked_entry_values(entry.ledger, entry.after)
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [
+        (headers.get(k, k), before.get(k), after.get(k))
+        for k in keys
+        if before.get(k) != after.get(k)
+    ][:12]
+
+
+@login_required
+def audit_list(request):
+    _auditor(request)
+    return _page(request)
+
+
+def _page(request, status: int = 200):
+    values, search, problems = _filters(request)
+    status = 400 if problems else status
+    entries = audit_search(**search)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.shown_changes = _changes(entry)
+        entry.ledger_title = (
+            registry[entry.ledger].title if entry.ledger in registry else entry.ledger
+        )
+    query = {k: v for k, v in values.items() if v}
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": page,
+            "values": values,
+            "problems": problems,
+            "query": urlencode(query),
+            "actions": sorted(ACTION_LABELS.items(), key=lambda item: item[1]),
+            "ledgers": [(lg.name, lg.title) for lg in registry.values()] + [("users", "账号")],
+        },
+        status=status,
+    )
+
+
+@login_required
+def audit_export(request):
+    """The filtered entries as an Excel file, itself recorded in the audit."""
+    _auditor(request)
+    values, search, problems = _filters(request)
+    if problems:
+        return _page(request)  # 400, saying which date is wrong
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as target:
+        path = target.name
+    try:
+        count = write_audit_export(audit_search(**search), path, masked=True)
+        stream = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    finally:
+        os.unlink(path)
+    filename = f"审计记录-{timezone.localdate().strftime('%Y%m%d')}.xlsx"
+    audit_record(
+        actor=request.user,
+        action="core.audit.export",
+        ledger="audit",
+        key="",
+        after={"filter": _describe(values), "params": values, "rows": count, "file": filename},
+    )
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
