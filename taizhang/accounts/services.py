@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from taizhang.core.audit import action_register, audit_record
 from taizhang.core.models import AuditEntry
+from taizhang.core.source import client_ip as source_client_ip
 
 from .models import (
     EXCLUSIVE_ROLES,
@@ -231,16 +232,9 @@ def password_set_by_admin_recorded(*, actor, user: User) -> None:
 
 
 def client_ip(request) -> str:
-    """The client's address: the peer, or behind TRUSTED_PROXY_COUNT proxies the entry
-    of X-Forwarded-For the nearest trusted proxy appended."""
-    hops = settings.TRUSTED_PROXY_COUNT
-    if hops > 0:
-        forwarded = [
-            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops][:64]
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
+    """The client's address, as the audit records it: the peer, or the client a proxy
+    listed in TAIZHANG_TRUSTED_PROXIES names in X-Forwarded-For (core/source.py)."""
+    return source_client_ip(request.META) or "unknown"
 
 
 def _throttle_keys(username: str, source: str) -> list[tuple[str, int]]:

@@ -179,8 +179,6 @@ LOGIN_MAX_FAILURES_ALL_SOURCES = int(
 )
 LOGIN_BACKOFF_MINUTES = int(os.environ.get("TAIZHANG_LOGIN_BACKOFF_MINUTES", "1"))
 LOGIN_BACKOFF_MAX_MINUTES = int(os.environ.get("TAIZHANG_LOGIN_BACKOFF_MAX_MINUTES", "60"))
-# Reverse proxies in front that append to X-Forwarded-For (0: the peer is the client).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TAIZHANG_TRUSTED_PROXY_COUNT", "0"))
 # Roles for which a second factor (TOTP) is required at login; empty turns it off.
 TWO_FACTOR_ROLES = [
     r.strip() for r in os.environ.get("TAIZHANG_2FA_ROLES", "admin,office").split(",") if r.strip()

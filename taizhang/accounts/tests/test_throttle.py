@@ -94,7 +94,7 @@ def test_failures_for_unknown_names_are_audited_with_the_name_truncated(client, 
 
 
 def test_the_source_behind_trusted_proxies(client, users, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     for _ in range(settings.LOGIN_MAX_FAILURES):
         client.post(
             reverse("login"),
