@@ -162,6 +162,15 @@ def test_reads_follow_the_roles_and_subtrees_granted(client, contract, ledger_na
             )
             link = reverse("ledger-detail", args=[ledger.name, key])
             _check(f"{where} on the list page", link in page.content.decode(), oracle.reads(org))
+            if ledger.scope_path is not None:
+                # The org tree lists a node's children only where the user reads the ledger.
+                parent = org.rsplit("-", 1)[0]
+                nodes = client.get(reverse("ledger-tree", args=[ledger.name]), {"parent": parent})
+                _check(
+                    f"{where} in the org tree",
+                    f'title="{org}"' in nodes.content.decode(),
+                    oracle.reads(parent),
+                )
             printed = client.get(reverse("ledger-print", args=[ledger.name]), {"q": key})
             _check(
                 f"{where} on the print page", link in printed.content.decode(), oracle.reads(org)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ledgers/<str:name>/new/", views.ledger_edit, name="ledger-create"),
     path("ledgers/<str:name>/print/", views.ledger_print, name="ledger-print"),
     path("ledgers/<str:name>/batch/", views.ledger_batch, name="ledger-batch"),
+    path("ledgers/<str:name>/tree/", views.ledger_tree, name="ledger-tree"),
     path("ledgers/<str:name>/export.xlsx", views.ledger_export_view, name="ledger-export"),
     path("ledgers/<str:name>/template.xlsx", views.ledger_template_view, name="ledger-template"),
     path("ledgers/<str:name>/import/", views.ledger_import_view, name="ledger-import"),

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from . import tree
+from . import tree, tree_panel
 from .access import (
     export_cap,
     fetch_for_read,
@@ -103,6 +103,28 @@ def org_picker(request):
 
 
 @login_required
+def ledger_tree(request, name):
+    """The children of one node of a list's org tree, with counts (htmx, lazily)."""
+    ledger = _ledger(name)
+    if ledger.scope_path is None or not may_read(ledger, request.user):
+        raise Http404("没有组织树")
+    nodes = tree_panel.children(ledger, request.user, request.GET.get("parent", ""))
+    return render(
+        request,
+        "core/_tree_nodes.html",
+        {
+            "ledger": ledger,
+            "nodes": nodes,
+            "base_query": _query_without(request.GET, "org", "parent"),
+        },
+    )
+
+
+def _query_without(data, *names) -> str:
+    return urlencode({k: v for k, v in data.items() if k not in (*names, "page")})
+
+
+@login_required
 def ledger_index(request):
     """The ledgers the user may read, grouped by area, each with its rows in scope."""
     areas: dict[str, list] = {}
@@ -177,7 +199,10 @@ def ledger_list(request, name):
         "list_query": urlencode({k: v for k, v in query.items() if k != "page_size"}),
         "query_items": list(query.items()),
         "sort_query": urlencode({k: v for k, v in query.items() if k != "sort"}),
+        "base_query": _query_without(request.GET, "org"),
     }
+    if ledger.scope_path is not None and not request.headers.get("HX-Request"):
+        context["tree"] = tree_panel.panel(ledger, request.user, params["org"])
     template = (
         "core/_ledger_table.html" if request.headers.get("HX-Request") else "core/ledger_list.html"
     )

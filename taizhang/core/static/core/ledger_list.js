@@ -27,3 +27,25 @@
     refresh(form);
   });
 })();
+
+// The org tree: a node's ▸ loads its children (htmx); pressed again it folds them away.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  const toggle = event.detail.elt;
+  if (!toggle.classList || !toggle.classList.contains("tree-toggle")) return;
+  if (toggle.classList.contains("open")) {
+    event.preventDefault();
+    toggle.classList.remove("open");
+    toggle.setAttribute("aria-expanded", "false");
+    const children = toggle.parentElement.querySelector(".tree-children");
+    if (children) children.innerHTML = "";
+  }
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  const list = event.detail.target;
+  if (!list.classList || !list.classList.contains("tree-children")) return;
+  const toggle = list.parentElement.querySelector(".tree-toggle");
+  if (toggle) {
+    toggle.classList.add("open");
+    toggle.setAttribute("aria-expanded", "true");
+  }
+});
