@@ -50,6 +50,9 @@ class Column:
     # Personal data (个人信息): "mobile", "id_number" or "other". Shown in clear only to
     # those holding one of the ledger's clear roles over the row (core/masking.py).
     personal: str | None = None
+    # The keyboard a phone shows for it ("tel", "numeric", "email"); numbers get theirs
+    # from their kind.
+    inputmode: str = ""
     kind: Kind = field(init=False, repr=False)
     _known: dict = field(init=False, repr=False, default_factory=dict)
 

@@ -271,11 +271,12 @@ def _rows_html(ledger: Ledger, columns, objs, user, *, numbered: bool = False, p
     wanted = columns if ledger.key in columns else [ledger.key, *columns]
     rows = shown_rows(ledger, user, objs, wanted)
     names = ref_names(user, columns, rows)
+    labels = [escape(c.header) for c in columns]  # a phone shows each cell's header
     for number, values in enumerate(rows, start=1):
         cells = [escape(named(c, values[c.field], names.get(c.field))) for c in columns]
         key = escape(values[ledger.key.field])
         href = f"{link}{quote(str(values[ledger.key.field]), safe='')}/"
-        first = f'<td><a href="{href}">{cells[0]}</a></td>'
+        first = f'<td data-label="{labels[0]}"><a href="{href}">{cells[0]}</a></td>'
         lead = f'<td class="n">{number}</td>' if numbered else ""
         tail = ""
         if picking is not None:
@@ -293,7 +294,10 @@ def _rows_html(ledger: Ledger, columns, objs, user, *, numbered: bool = False, p
                     f' value="{key}">{label}</button>'
                 )
             tail = f'<td class="ops text-nowrap">{" · ".join(ops)}</td>'
-        body = "".join(f"<td>{c}</td>" for c in cells[1:])
+        body = "".join(
+            f'<td data-label="{label}">{c}</td>'
+            for label, c in zip(labels[1:], cells[1:], strict=True)
+        )
         out.append(f"<tr>{lead}{first}{body}{tail}</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every cell is escaped above
 

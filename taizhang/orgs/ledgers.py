@@ -255,6 +255,7 @@ class PeopleLedger(Ledger):
             check=mobile_number,
             help="11 位大陆手机号码",
             personal="mobile",
+            inputmode="tel",
         ),
         Column("县处级领导", "is_leader", "bool", default=False),
         Column("党员", "is_member", "bool", default=True),

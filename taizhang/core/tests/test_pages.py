@@ -14,7 +14,7 @@ from taizhang.stats.selectors import figure_cards
 
 def _codes(page: str) -> list[str]:
     table = page[page.index('id="ledger-table"') :] if 'id="ledger-table"' in page else page
-    return re.findall(r'<td><a href="/ledgers/people/([^/"]+)/"', table)
+    return re.findall(r'<td data-label="[^"]*"><a href="/ledgers/people/([^/"]+)/"', table)
 
 
 def test_filters_by_enumeration_and_subtree_and_sorts(client_for, users):
@@ -116,3 +116,17 @@ def test_counts_are_written_with_thousands_separators():
     from taizhang.core.templatetags.taizhang import thousands
 
     assert (thousands(30000), thousands(999), thousands("")) == ("30,000", "999", "")
+
+
+def test_a_phone_gets_the_keyboard_each_field_needs(client_for, users):
+    form = client_for(users.allowed).get(reverse("ledger-create", args=["people"])).content.decode()
+    assert re.search(r'id="id_mobile"[^>]*type="tel" inputmode="tel"', form)
+    categories = client_for(users.office).get(reverse("ledger-create", args=["categories"]))
+    assert re.search(
+        r'id="id_sort_order"[^>]*type="number" inputmode="numeric"', categories.content.decode()
+    )
+
+
+def test_list_cells_carry_their_header_for_the_phone_card_layout(client_for, users):
+    page = client_for(users.allowed).get(reverse("ledger-list", args=["people"])).content.decode()
+    assert '<td data-label="姓名">张三</td>' in page
