@@ -388,6 +388,15 @@ class Ledger:
     def after_archive(self, obj, *, restore: bool, actor) -> None:
         """Inside the archive transaction."""
 
+    # What a list shows beyond the columns (counts, say): the headers, filled per page by
+    # `decorate_rows`.
+    extra_headers: tuple[str, ...] = ()
+
+    def decorate_rows(self, rows: list[dict], user) -> None:
+        """Add to each listed row (canonical values, one page of them): "_indent", its
+        depth when the list is a tree (the first cell is indented by it), and "_extra",
+        the values under `extra_headers`. Read only what `user` may read."""
+
     def related_links(self, obj) -> list[tuple[str, str]]:
         """(label, URL) of other rows a detail page should lead to."""
         return []

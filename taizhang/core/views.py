@@ -192,6 +192,7 @@ def ledger_list(request, name):
         "page_sizes": PAGE_SIZES,
         "rows_html": rows_html,
         "columns": columns,
+        "table_width": len(columns) + len(ledger.extra_headers) + 2,
         "params": params,
         "writable": writable,
         "settable": settable_columns(ledger) if writable and not params["archived"] else [],
@@ -271,12 +272,16 @@ def _rows_html(ledger: Ledger, columns, objs, user, *, numbered: bool = False, p
     wanted = columns if ledger.key in columns else [ledger.key, *columns]
     rows = shown_rows(ledger, user, objs, wanted)
     names = ref_names(user, columns, rows)
+    ledger.decorate_rows(rows, user)
     labels = [escape(c.header) for c in columns]  # a phone shows each cell's header
+    extra_labels = [escape(h) for h in ledger.extra_headers]
     for number, values in enumerate(rows, start=1):
         cells = [escape(named(c, values[c.field], names.get(c.field))) for c in columns]
         key = escape(values[ledger.key.field])
         href = f"{link}{quote(str(values[ledger.key.field]), safe='')}/"
-        first = f'<td data-label="{labels[0]}"><a href="{href}">{cells[0]}</a></td>'
+        indent = min(values.get("_indent", 0), 8)
+        shift = f' class="indent-{indent}"' if indent else ""
+        first = f'<td data-label="{labels[0]}"{shift}><a href="{href}">{cells[0]}</a></td>'
         lead = f'<td class="n">{number}</td>' if numbered else ""
         tail = ""
         if picking is not None:
@@ -297,6 +302,10 @@ def _rows_html(ledger: Ledger, columns, objs, user, *, numbered: bool = False, p
         body = "".join(
             f'<td data-label="{label}">{c}</td>'
             for label, c in zip(labels[1:], cells[1:], strict=True)
+        )
+        body += "".join(
+            f'<td data-label="{label}">{escape(value)}</td>'
+            for label, value in zip(extra_labels, values.get("_extra", ()), strict=False)
         )
         out.append(f"<tr>{lead}{first}{body}{tail}</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every cell is escaped above

@@ -141,6 +141,47 @@ class OrgLedger(Ledger):
             "kind": "党支部",
         }
 
+    extra_headers = ("下级组织", "本级人员")
+
+    def decorate_rows(self, rows, user):
+        """An indented tree (rows come in path order), with each organization's direct
+        sub-organizations and people — counted in two grouped queries, people through
+        the read door."""
+        from django.core.exceptions import PermissionDenied
+        from django.db.models import Count
+
+        from taizhang.core.access import rows_for_read
+        from taizhang.core.ledger import registry
+
+        codes = [row["code"] for row in rows]
+        orgs = dict(
+            (code, (pk, depth))
+            for code, pk, depth in Organization.objects.filter(code__in=codes).values_list(
+                "code", "pk", "depth"
+            )
+        )
+        ids = [pk for pk, _ in orgs.values()]
+        children = dict(
+            Organization.objects.filter(parent_id__in=ids, archived_at=None)
+            .values_list("parent_id")
+            .annotate(n=Count("pk"))
+        )
+        try:
+            readable = rows_for_read(registry["people"], user)
+            people = dict(
+                readable.filter(org_id__in=ids).values_list("org_id").annotate(n=Count("pk"))
+            )
+        except PermissionDenied:
+            people = None
+        top = min((depth for _, depth in orgs.values()), default=0)
+        for row in rows:
+            pk, depth = orgs.get(row["code"], (None, top))
+            row["_indent"] = depth - top
+            row["_extra"] = (
+                children.get(pk, 0),
+                "" if people is None else people.get(pk, 0),
+            )
+
     def related_links(self, obj):
         from urllib.parse import urlencode
 

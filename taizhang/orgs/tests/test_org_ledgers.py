@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from conftest import write
@@ -230,3 +232,19 @@ def test_cycles_are_judged_on_the_tree_as_the_file_leaves_it(district):
         "上级组织编码: “QSH-A-2”是本组织或其下级，组织树不能成环",
         "上级组织编码: “QSH-B-1”是本组织或其下级，组织树不能成环",
     ]
+
+
+def test_the_orgs_list_is_an_indented_tree_with_sub_organizations_and_people(client_for, users):
+    from django.urls import reverse
+
+    page = client_for(users.office).get(reverse("ledger-list", args=["orgs"])).content.decode()
+    assert "<th>下级组织</th><th>本级人员</th>" in page.replace("\n", "").replace("    ", "")
+    # 湖坊镇党委: two branches, nobody at the committee itself; 湖坊村党支部: one person.
+    assert re.search(
+        r'class="indent-1"><a href="/ledgers/orgs/QSH-A/">QSH-A</a>.*?<td data-label="下级组织">2</td><td data-label="本级人员">0</td>',
+        page,
+    )
+    assert re.search(
+        r'class="indent-2"><a href="/ledgers/orgs/QSH-A-1/">QSH-A-1</a>.*?<td data-label="下级组织">0</td><td data-label="本级人员">1</td>',
+        page,
+    )
