@@ -33,6 +33,7 @@ class User(AbstractUser):
         default=False,
         help_text="管理员设置或重置密码后，用户首次登录须先修改密码。",
     )
+    mobile = models.CharField("手机号码", max_length=11, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -204,3 +205,25 @@ class RecoveryCode(models.Model):
     @classmethod
     def digest_of(cls, code: str) -> str:
         return hashlib.sha256(cls.normalized(code).encode()).hexdigest()
+
+
+class PasswordDelivery(models.Model):
+    """Initial (or reset) passwords waiting to be downloaded, once, by whoever set them.
+
+    The passwords are never stored: each is derived from a one-time key (HMAC) that only
+    the creator's page holds; this row keeps the key's SHA-256, who the passwords are for
+    (no secret) and when they were downloaded. A second download is refused."""
+
+    token = models.CharField(max_length=32, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("生成时间")
+    purpose = models.CharField("事由", max_length=16)
+    key_digest = models.CharField(max_length=64)
+    # [[user id, username, 姓名, 组织], ...] as they were when the passwords were set.
+    accounts = models.JSONField("账号", default=list)
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "初始密码下发"
