@@ -278,3 +278,21 @@ def test_login_page_names_the_district_and_the_system(client, district):
     page = client.get(reverse("login")).content.decode()
     assert "青山湖区 · 主题教育台账" in page
     assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+def test_django_admin_labels_of_the_accounts_models_are_chinese(client_for, users):
+    from django.apps import apps
+
+    for model in apps.get_app_config("accounts").get_models():
+        assert not str(model._meta.verbose_name).isascii(), model
+        for field in model._meta.get_fields():
+            if field.concrete and field.name != "id":
+                assert not str(field.verbose_name).isascii(), (model.__name__, field.name)
+    client = client_for(users.admin)
+    for url in ("/admin/accounts/user/", "/admin/accounts/apitoken/"):
+        page = client.get(url).content.decode()
+        for english in (">User<", ">Name<", ">Created at<", ">Role<", ">Org<", ">Digest<"):
+            assert english not in page, (url, english)
+    assert ">授权<" in client.get("/admin/accounts/user/").content.decode()
+    # Still for the system administrator only.
+    assert client_for(users.office).get("/admin/accounts/user/").status_code == 302
