@@ -20,7 +20,12 @@ def test_office_imports_twenty_secretaries_and_one_logs_in(
     write(
         "orgs",
         [
-            {"code": f"QSH-A-S{n:02d}", "name": f"第{n}村党支部", "parent": "QSH-A", "kind": "党支部"}
+            {
+                "code": f"QSH-A-S{n:02d}",
+                "name": f"第{n}村党支部",
+                "parent": "QSH-A",
+                "kind": "党支部",
+            }
             for n in range(1, 21)
         ],
     )
@@ -28,7 +33,10 @@ def test_office_imports_twenty_secretaries_and_one_logs_in(
     sheet.write_bytes(
         xlsx_bytes(
             [["用户名*", "姓名*", "角色*", "授权组织编码*"]]
-            + [[f"shuji{n:02d}", f"书记{n}", "党组织管理员", f"QSH-A-S{n:02d}"] for n in range(1, 21)]
+            + [
+                [f"shuji{n:02d}", f"书记{n}", "党组织管理员", f"QSH-A-S{n:02d}"]
+                for n in range(1, 21)
+            ]
         )
     )
     log_in(page, live_server, "office", PASSWORD)
