@@ -61,7 +61,16 @@ class GrantInline(admin.TabularInline):
 @admin.register(User)
 class TaizhangUserAdmin(UserAdmin):
     inlines = [GrantInline]
-    list_display = ["username", "display_name", "is_active", "must_change_password"]
+    list_display = [
+        "username",
+        "display_name",
+        "roles",
+        "is_active",
+        "must_change_password",
+        "last_login",
+    ]
+    list_filter = ["is_active", "must_change_password", "grants__role"]
+    search_fields = ["username", "display_name"]
     fieldsets = UserAdmin.fieldsets + (
         (
             "台账",
@@ -74,6 +83,10 @@ class TaizhangUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: the audit trail keeps pointing at the user
+
+    @admin.display(description="授权")
+    def roles(self, obj):
+        return "；".join(obj.roles_display())
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -148,12 +161,24 @@ def _audit_grant(actor, user, *, before=None, after=None):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Every user's tokens, for system administrators: listed and revoked, never shown."""
 
-    list_display = ["user", "name", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_display = [
+        "user",
+        "name",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "state",
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["user__username", "name"]
     readonly_fields = ["user", "name", "created_at", "last_used_at", "expires_at", "revoked_at"]
     exclude = ["digest"]
     actions = ["revoke"]
+
+    @admin.display(description="状态")
+    def state(self, obj):
+        return obj.status
 
     def has_add_permission(self, request):
         return False  # tokens are issued on the 接口令牌 page or by `taizhang token`, shown once

@@ -5,7 +5,8 @@ class AccountsConfig(AppConfig):
     name = "taizhang.accounts"
     label = "accounts"
     verbose_name = "账号与授权"
-    navigation = [("account", "账号安全", 85)]
+    # 用户管理: for admin and office users (its views answer 403 to anyone else).
+    navigation = [("users", "用户管理", 84), ("account", "账号安全", 85)]
     commands = {
         "createuser": ("createuser", "创建用户并授权"),
         "password": ("password", "在服务器上为用户设置密码（下次登录须修改）"),

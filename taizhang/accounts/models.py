@@ -25,7 +25,12 @@ EXCLUSIVE_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=64, blank=True)
     person = models.ForeignKey(
-        "orgs.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+        "orgs.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
+        verbose_name="人员",
     )
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     must_change_password = models.BooleanField(
@@ -33,6 +38,7 @@ class User(AbstractUser):
         default=False,
         help_text="管理员设置或重置密码后，用户首次登录须先修改密码。",
     )
+    mobile = models.CharField("手机号码", max_length=11, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -104,9 +110,13 @@ class User(AbstractUser):
 class Grant(models.Model):
     """A role held over one organization's whole subtree."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="grants", verbose_name="用户"
+    )
     role = models.CharField("角色", max_length=16, choices=Role.choices)
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="grants")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="grants", verbose_name="组织"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "授权"
@@ -119,9 +129,11 @@ class Grant(models.Model):
 class ApiToken(models.Model):
     """A bearer token; only its SHA-256 is stored. Refused once expired or revoked."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="tokens", verbose_name="用户"
+    )
     name = models.CharField("名称", max_length=64, blank=True)
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField("摘要", max_length=64, unique=True)
     created_at = models.DateTimeField("签发时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("到期时间", null=True, blank=True)
@@ -146,9 +158,11 @@ class ApiToken(models.Model):
 class PasswordHistory(models.Model):
     """The hashes of a user's last passwords (TAIZHANG_PASSWORD_HISTORY): none is reused."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
-    hashed = models.CharField(max_length=128)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户"
+    )
+    hashed = models.CharField("密码摘要", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "历史密码"
@@ -162,10 +176,10 @@ class LoginThrottle(models.Model):
 
     username = models.CharField("用户名", max_length=150)
     source = models.CharField("来源地址", max_length=64)
-    failures = models.PositiveIntegerField(default=0)
-    lockouts = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    lockouts = models.PositiveIntegerField("锁定次数", default=0)
     locked_until = models.DateTimeField("限制至", null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "登录限制"
@@ -178,10 +192,12 @@ class TwoFactor(models.Model):
     """A user's TOTP secret. last_step: the newest time step accepted, so that no code
     is accepted twice."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
-    secret = models.CharField(max_length=64)
-    confirmed_at = models.DateTimeField(auto_now_add=True)
-    last_step = models.BigIntegerField(default=0)
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="two_factor", verbose_name="用户"
+    )
+    secret = models.CharField("密钥", max_length=64)
+    confirmed_at = models.DateTimeField("绑定时间", auto_now_add=True)
+    last_step = models.BigIntegerField("最近使用的时间步", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "两步验证"
@@ -190,9 +206,11 @@ class TwoFactor(models.Model):
 class RecoveryCode(models.Model):
     """A one-time recovery code; only its SHA-256 is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
-    digest = models.CharField(max_length=64)
-    used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name="用户"
+    )
+    digest = models.CharField("摘要", max_length=64)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "恢复码"
@@ -204,3 +222,25 @@ class RecoveryCode(models.Model):
     @classmethod
     def digest_of(cls, code: str) -> str:
         return hashlib.sha256(cls.normalized(code).encode()).hexdigest()
+
+
+class PasswordDelivery(models.Model):
+    """Initial (or reset) passwords waiting to be downloaded, once, by whoever set them.
+
+    The passwords are never stored: each is derived from a one-time key (HMAC) that only
+    the creator's page holds; this row keeps the key's SHA-256, who the passwords are for
+    (no secret) and when they were downloaded. A second download is refused."""
+
+    token = models.CharField("编号", max_length=32, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("生成时间")
+    purpose = models.CharField("事由", max_length=16)
+    key_digest = models.CharField("密钥摘要", max_length=64)
+    # [[user id, username, 姓名, 组织], ...] as they were when the passwords were set.
+    accounts = models.JSONField("账号", default=list)
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "初始密码下发"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_manage
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
@@ -27,5 +27,31 @@ urlpatterns = [
         "account/security/two-factor-reset/",
         views.security_two_factor_reset_view,
         name="security-two-factor-reset",
+    ),
+    path("users/", views_manage.users_view, name="users"),
+    path("users/new/", views_manage.user_create_view, name="user-create"),
+    path("users/import/", views_manage.users_import_view, name="users-import"),
+    path("users/import/commit/", views_manage.users_import_commit_view, name="users-import-commit"),
+    path(
+        "users/import/template.xlsx",
+        views_manage.users_import_template_view,
+        name="users-import-template",
+    ),
+    path("users/password-file/", views_manage.password_file_view, name="password-file"),
+    path("users/grants/", views_manage.grant_holders_view, name="grant-holders"),
+    path("users/<int:pk>/", views_manage.user_detail_view, name="user-detail"),
+    path("users/<int:pk>/disable/", views_manage.user_disable_view, name="user-disable"),
+    path("users/<int:pk>/enable/", views_manage.user_enable_view, name="user-enable"),
+    path("users/<int:pk>/unlock/", views_manage.user_unlock_view, name="user-unlock"),
+    path(
+        "users/<int:pk>/reset-password/",
+        views_manage.user_password_reset_view,
+        name="user-password-reset",
+    ),
+    path("users/<int:pk>/grants/add/", views_manage.grant_add_view, name="grant-add"),
+    path(
+        "users/<int:pk>/grants/<int:grant_id>/remove/",
+        views_manage.grant_remove_view,
+        name="grant-remove",
     ),
 ]

@@ -72,7 +72,33 @@ def login_view(request):
         }
         enrolled = TwoFactor.objects.filter(user=user).exists()
         return redirect("two-factor" if enrolled else "two-factor-enrol")
-    return render(request, "accounts/login.html", {"form": form})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "site_name": site_name(), "max_failures": settings.LOGIN_MAX_FAILURES},
+    )
+
+
+def district_name(name: str) -> str:
+    """ "青山湖区" of "青山湖区委" or "中共南昌市青山湖区委员会": what the login page names."""
+    name = name.strip().removeprefix("中共")
+    for suffix in ("委员会", "委"):
+        if name.endswith(suffix) and name[: -len(suffix)].endswith(("区", "县", "市", "旗", "州")):
+            return name[: -len(suffix)]
+    return name
+
+
+def site_name() -> str:
+    """ "青山湖区 · 主题教育台账": the system named after the root organization's district."""
+    from taizhang.orgs.models import Organization
+
+    root = (
+        Organization.objects.filter(parent=None, archived_at=None)
+        .order_by("id")
+        .values_list("name", flat=True)
+        .first()
+    )
+    return f"{district_name(root)} · 主题教育台账" if root else "主题教育台账"
 
 
 def _pending_user(request):

@@ -188,6 +188,9 @@ PASSWORD_MAX_DAYS = int(os.environ.get("TAIZHANG_PASSWORD_MAX_DAYS", "90"))
 PASSWORD_HISTORY = int(os.environ.get("TAIZHANG_PASSWORD_HISTORY", "5"))
 # API tokens expire this many days after they are issued.
 TOKEN_DAYS = int(os.environ.get("TAIZHANG_TOKEN_DAYS", "90"))
+# Generated initial passwords (account import, new user, reset) are offered as a file
+# that may be downloaded once, within this many minutes; they are never stored.
+PASSWORD_FILE_MINUTES = int(os.environ.get("TAIZHANG_PASSWORD_FILE_MINUTES", "60"))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -115,6 +115,9 @@ def test_no_audit_entry_ever_holds_a_password_or_token(
     client.post(reverse("login"), {"username": "office", "password": PASSWORD})
     assert client.post(reverse("two-factor"), {"code": codes[0]}).status_code == 302
     regenerated = client.post(reverse("recovery-codes-regenerate")).context["codes"]
+    # 用户管理: a new user, a reset and an import, each with generated passwords, and the
+    # one-time keys and password files that deliver them.
+    generated, keys = _generated_passwords(client_for_admin=client, users=users)
     dumped = json.dumps(
         [(e.object_key, e.before, e.after) for e in AuditEntry.objects.all()], ensure_ascii=False
     )
@@ -131,10 +134,46 @@ def test_no_audit_entry_ever_holds_a_password_or_token(
         otp_secret,
         *codes,
         *regenerated,
+        *generated,
+        *keys,
         "password1",
         "password2",
     ):
         assert leaked not in dumped, leaked
+
+
+def _generated_passwords(*, client_for_admin, users) -> tuple[list[str], list[str]]:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from python_calamine import CalamineWorkbook
+
+    from conftest import xlsx_bytes
+
+    client = client_for_admin
+    client.force_login(users.office)
+    pages = [
+        client.post(
+            reverse("user-create"),
+            {"username": "gen1", "display_name": "甲", "role": "member", "org": "QSH-A-1"},
+        ),
+        client.post(reverse("user-password-reset", args=[users.member.pk])),
+    ]
+    sheet = xlsx_bytes(
+        [["用户名", "姓名", "角色", "授权组织编码"], ["gen2", "乙", "党员", "QSH-B-1"]]
+    )
+    preview = client.post(reverse("users-import"), {"file": SimpleUploadedFile("a.xlsx", sheet)})
+    pages.append(client.post(reverse("users-import-commit"), {"token": preview.context["token"]}))
+    passwords, keys = [], []
+    for page in pages:
+        keys.append(page.context["key"])
+        response = client.post(
+            reverse("password-file"), {"token": page.context["token"], "key": page.context["key"]}
+        )
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+        passwords += [row[2] for row in rows.get_sheet_by_index(0).to_python()[1:]]
+    assert len(passwords) == 3 and all(len(p) >= 10 for p in passwords)
+    return passwords, keys
 
 
 def test_pages_api_and_exports_are_never_cached(client_for, users):
