@@ -6,7 +6,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "账号与授权"
     # 用户管理: for admin and office users (its views answer 403 to anyone else).
-    navigation = [("users", "用户管理", 84), ("account", "账号安全", 85)]
+    navigation = [
+        ("users", "用户管理", 84, "taizhang.accounts.managing.is_manager"),
+        ("account", "账号安全", 85),
+    ]
     commands = {
         "createuser": ("createuser", "创建用户并授权"),
         "password": ("password", "在服务器上为用户设置密码（下次登录须修改）"),

@@ -33,6 +33,13 @@ def may_read(ledger: Ledger, who) -> bool:
     return scope_for(who).holds(ledger.read_roles)
 
 
+def reads_any_ledger(who) -> bool:
+    """Whether `who` reads some registered ledger (the 台账 entry of the navigation)."""
+    from .ledger import registry
+
+    return any(may_read(ledger, who) for ledger in registry.values())
+
+
 def may_write(ledger: Ledger, who) -> bool:
     """Whether `who` may write some row of this ledger (to offer 新增 / 导入)."""
     return scope_for(who).holds(ledger.write_roles)

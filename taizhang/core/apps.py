@@ -13,16 +13,7 @@ class CoreConfig(AppConfig):
         "audit": ("audit", "审计记录（audit verify 校验哈希链；audit export 导出）"),
     }
 
-    @property
-    def navigation(self):
-        """审计 in the navigation of those who may open it: the shell asks while serving a
-        request (core/source.py keeps the request being served)."""
-        from .access import may_read_audit
-        from .source import current
-
-        request = current().request
-        user = getattr(request, "user", None)
-        return [("audit-list", "审计", 85)] if user is not None and may_read_audit(user) else []
+    navigation = [("audit-list", "审计", 86, "taizhang.core.access.may_read_audit")]
 
     def ready(self):
         from django.utils.module_loading import autodiscover_modules

@@ -6,7 +6,11 @@ class OrgsConfig(AppConfig):
     name = "taizhang.orgs"
     label = "orgs"
     verbose_name = "组织与人员"
-    navigation = [("work-groups-board", "调度", 20)]
+    navigation = [
+        ("me", "我的", 5, "taizhang.orgs.selectors.has_own_record"),
+        ("work-groups-board", "调度", 20, "taizhang.orgs.selectors.reads_work_groups"),
+    ]
+    home_panels = [("taizhang.orgs.views.my_home_panel", 5)]
 
     def ready(self):
         post_migrate.connect(_defaults, sender=self)

@@ -2,4 +2,7 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("dispatch/", views.work_groups_board, name="work-groups-board")]
+urlpatterns = [
+    path("me/", views.me, name="me"),
+    path("dispatch/", views.work_groups_board, name="work-groups-board"),
+]

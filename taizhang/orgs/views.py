@@ -1,9 +1,50 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from taizhang.core.access import may_read, rows_for_read
 from taizhang.core.ledger import registry
 from taizhang.core.ledger_read import ledger_search
+
+from .selectors import own_person, secretaries_of
+
+
+def _mine(user) -> dict | None:
+    """An account's own record, its organization and who leads it — what a member sees
+    of themselves (their own data, in clear; others' by name and post only)."""
+    person = own_person(user)
+    if person is None:
+        return None
+    people = registry["people"]
+    fields = [
+        (c.header, c.display(v))
+        for c, v in ((c, people.values(person)[c.field]) for c in people.columns)
+        if c.field not in ("org",)
+    ]
+    return {
+        "person": person,
+        "fields": fields,
+        "org": person.org,
+        "secretaries": [s for s in secretaries_of(person.org) if s.pk != person.pk],
+    }
+
+
+@login_required
+def me(request):
+    """我的: the signed-in member's own record, their organization and its secretary."""
+    mine = _mine(request.user)
+    if mine is None:
+        raise Http404("您的账号没有关联人员信息")
+    return render(request, "orgs/me.html", mine)
+
+
+def my_home_panel(request) -> str:
+    """On the home page of an account linked to a person: who and where they are."""
+    mine = _mine(request.user)
+    if mine is None:
+        return ""
+    return render_to_string("orgs/_my_panel.html", mine, request=request)
 
 
 @login_required

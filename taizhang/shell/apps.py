@@ -8,7 +8,11 @@ class ShellConfig(AppConfig):
     name = "taizhang.shell"
     label = "shell"
     verbose_name = "外壳"
-    navigation = [("home", "首页", 0), ("ledger-index", "台账", 50), ("system", "系统", 90)]
+    navigation = [
+        ("home", "首页", 0),
+        ("ledger-index", "台账", 50, "taizhang.core.access.reads_any_ledger"),
+        ("system", "系统", 90),
+    ]
     commands = {
         "init": ("init", "创建或升级数据库"),
         "demo": ("demo", "载入演示区县（青山湖区）"),

@@ -7,7 +7,9 @@ An app contributes through its AppConfig and its modules:
 - `demo.py` — demo steps (`@demo_step(order)`, shell/demo.py);
 - `urls.py` — its `urlpatterns`, included at the site root;
 - `api.py` — routes on the engine's `api` object;
-- `AppConfig.navigation` — [(url name, label, order)];
+- `AppConfig.navigation` — [(url name, label, order[, who])]: `who`, the dotted path of a
+  function(user) -> bool, shows the entry only to those it lets in (an entry must never
+  lead to 无权访问); without it, to every signed-in user;
 - `AppConfig.commands` — {public sub-command: (management command, help)};
 - `AppConfig.home_panels` — [(dotted path of a function(request) -> HTML, order)]."""
 
@@ -24,9 +26,16 @@ def _configs():
     ]
 
 
-def navigation() -> list[tuple[str, str]]:
-    entries = [e for c in _configs() for e in getattr(c, "navigation", [])]
-    return [(name, label) for name, label, _ in sorted(entries, key=lambda e: e[2])]
+def navigation(user=None) -> list[tuple[str, str]]:
+    """The entries `user` may use (all of them when no user is given), in order."""
+    entries = sorted(
+        (e for c in _configs() for e in getattr(c, "navigation", [])), key=lambda e: e[2]
+    )
+    return [
+        (name, label)
+        for name, label, _, *who in entries
+        if user is None or not who or import_string(who[0])(user)
+    ]
 
 
 def commands() -> dict[str, tuple[str, str]]:

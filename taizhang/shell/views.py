@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from taizhang.core.access import may_read
+from taizhang.core.access import may_read, reads_any_ledger
 from taizhang.core.ledger import registry
 
 from . import discovery
@@ -19,7 +19,15 @@ def _roles(user) -> list[str]:
 @login_required
 def home(request):
     panels = [mark_safe(html) for panel in discovery.home_panels() if (html := panel(request))]
-    return render(request, "shell/home.html", {"panels": panels, "roles": _roles(request.user)})
+    return render(
+        request,
+        "shell/home.html",
+        {
+            "panels": panels,
+            "roles": _roles(request.user),
+            "reads_ledgers": reads_any_ledger(request.user),
+        },
+    )
 
 
 @login_required

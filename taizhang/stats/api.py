@@ -18,9 +18,7 @@ class StatsParams(Schema):
     to: str = Field("", description="截止日期（含）")
 
 
-@api.get(
-    "/stats", summary="统计数字（只含您有权查看的台账）", tags=["统计"], operation_id="stats"
-)
+@api.get("/stats", summary="统计数字（只含您有权查看的台账）", tags=["统计"], operation_id="stats")
 def stats(request, params: Query[StatsParams]):
     try:
         date_from, date_to = parse_date(params.from_), parse_date(params.to)

@@ -33,3 +33,13 @@ def figure_cards(window: Window, org: str = "") -> list[dict]:
             }
         )
     return list(groups.values())
+
+
+def has_figures(user) -> bool:
+    """Whether the 统计 page shows `user` anything: a figure of a ledger they read."""
+    from taizhang.core.access import may_read
+    from taizhang.core.figures import figure_registry
+    from taizhang.core.ledger import registry
+
+    ledgers = {figure.ledger for figure in figure_registry.values()}
+    return any(may_read(registry[name], user) for name in ledgers if name in registry)
