@@ -33,6 +33,7 @@ def stats_view(request):
 def home_panel(request) -> str:
     """The figures of the caller's whole scope, on the home page."""
     window = window_for(scope_for(request.user))
-    return render_to_string(
-        "stats/_figures.html", {"groups": figure_cards(window)}, request=request
-    )
+    groups = figure_cards(window)
+    if not groups:
+        return ""  # nothing to count for this user: no panel rather than an empty one
+    return render_to_string("stats/_figures.html", {"groups": groups}, request=request)
