@@ -14,8 +14,6 @@ import pytest
 
 from .site import TAIZHANG, fresh_site
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the site's own database, not the test one
-
 CLAIMED = 300 * 1024 * 1024
 
 
