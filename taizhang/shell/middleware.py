@@ -101,19 +101,20 @@ class RequestSizeLimitMiddleware:
                 length = int(declared)
             except ValueError:
                 return self._refused(request, "请求长度（Content-Length）无效。", 400)
-            if length > anonymous_limit and length > self._limit(request):
-                return self._refused(request)
+            if length > anonymous_limit and length > (limit := self._limit(request)):
+                return self._refused(request, limit=limit)
             return self.get_response(request)
-        if "wsgi.input" not in request.environ:
-            return self.get_response(request)
+        if "HTTP_TRANSFER_ENCODING" not in request.META or "wsgi.input" not in request.environ:
+            return self.get_response(request)  # no body
         # No declared length (chunked): the body may be read up to the request's limit.
-        stream = _LimitedInput(request.environ["wsgi.input"], self._limit(request))
+        limit = self._limit(request)
+        stream = _LimitedInput(request.environ["wsgi.input"], limit)
         request.environ["wsgi.input"] = stream
         try:
             response = self.get_response(request)
         except RequestTooLarge:
-            return self._refused(request)
-        return self._refused(request) if stream.tripped else response
+            return self._refused(request, limit=limit)
+        return self._refused(request, limit=limit) if stream.tripped else response
 
     def _limit(self, request) -> int:
         from django.conf import settings
@@ -140,11 +141,13 @@ class RequestSizeLimitMiddleware:
         return False
 
     @staticmethod
-    def _refused(request, message: str = "", status: int = 413):
+    def _refused(request, message: str = "", status: int = 413, limit: int = 0):
         from django.http import JsonResponse
         from django.shortcuts import render
 
-        message = message or "提交的内容过大，已拒绝。请缩小文件或分批提交。"
+        if not message:
+            size = f"{limit // 1024} KB" if limit < 1024 * 1024 else f"{limit // 1024 // 1024} MB"
+            message = f"提交的内容过大（上限 {size}），已拒绝。请缩小文件或分批提交。"
         if request.path.startswith("/api/"):
             response = JsonResponse(
                 {"errors": [{"field": "", "message": message}]},
@@ -155,24 +158,28 @@ class RequestSizeLimitMiddleware:
             title = "请求过大" if status == 413 else "请求无效"
             context = {"title": title, "message": message}
             response = render(request, "shell/error.html", context, status=status)
-        # The body was not read: the connection cannot carry another request.
-        response["Connection"] = "close"
         return response
 
 
 def upload_limit() -> int:
     """The largest multipart body a signed-in user may send: the largest ledger file
     (TAIZHANG_MAX_UPLOAD_MB) or the attachments one ledger's form may carry (each file
-    column's max_mb), whichever is larger, plus 1 MB for the form's other fields."""
+    column's max_mb, at least a file column's default), whichever is larger, plus 1 MB
+    for the form's other fields. The pages then refuse a file above its own limit with
+    their own message."""
+    from dataclasses import fields
+
     from django.conf import settings
 
-    from taizhang.core.ledger import registry
+    from taizhang.core.ledger import Column, registry
 
+    default_mb = next(f.default for f in fields(Column) if f.name == "max_mb")
     attachments = max(
         (
-            sum(c.max_mb for c in ledger.columns if c.kind_name == "file") * 1024 * 1024
+            sum(c.max_mb for c in ledger.columns if c.kind_name == "file")
             for ledger in registry.values()
         ),
         default=0,
     )
-    return max(settings.MAX_UPLOAD_BYTES, attachments) + 1024 * 1024
+    largest_mb = max(attachments, default_mb)
+    return max(settings.MAX_UPLOAD_BYTES, largest_mb * 1024 * 1024) + 1024 * 1024

@@ -7,13 +7,14 @@ without --force; an archive of the other engine is refused."""
 import io
 import json
 import stat
+import subprocess
 import tarfile
 
 import python_calamine
 
 from taizhang.shell import backup
 
-from .site import fresh_site
+from .site import TAIZHANG, fresh_site
 
 
 def _exports(site, folder, ledgers) -> dict:
@@ -135,3 +136,28 @@ def test_the_database_password_is_never_on_a_command_line(monkeypatch):
     monkeypatch.setattr(backup.subprocess, "run", lambda command, **kw: seen.append(kw) or Finished)
     backup._run(["pg_dump", "-Fc", "-f", "x"], "pg_dump")
     assert seen[0]["env"]["PGPASSWORD"] == password  # handed over in the environment
+
+
+def test_a_backup_taken_while_writes_go_on_is_consistent(tmp_path):
+    """Backups taken while the demo writes (another process, many transactions): each
+    restores to a database whose rows and audit chain match its own manifest."""
+    with fresh_site(tmp_path / "a") as first:
+        first.run("init")
+        first.run("demo", "--scale", "0.02")
+        writer = subprocess.Popen(
+            [TAIZHANG, "demo", "--scale", "0.1", "--seed", "7"],
+            env=first.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        archives = []
+        try:
+            while writer.poll() is None and len(archives) < 3:
+                archives.append(tmp_path / f"b{len(archives)}.tar.gz")
+                first.run("backup", str(archives[-1]))
+        finally:
+            assert writer.wait(timeout=600) == 0, writer.stderr.read().decode()
+        assert archives
+    for number, archive in enumerate(archives):
+        with fresh_site(tmp_path / f"restored{number}") as site:
+            assert "与备份清单一致" in site.run("restore", str(archive)).stdout

@@ -37,6 +37,7 @@ def test_an_anonymous_body_above_the_small_limit_is_refused(client):
     limit = settings.REQUEST_MAX_ANONYMOUS_BYTES
     assert limit == 64 * 1024
     _refused_page(_post(client, reverse("login"), 300 * MB))
+    assert "上限 64 KB" in _post(client, reverse("login"), 300 * MB).content.decode()
     _refused_page(_post(client, reverse("login"), limit + 1))
     _refused_page(
         _post(client, reverse("login"), 300 * MB, f"multipart/form-data; boundary={BOUNDARY}")
@@ -75,7 +76,7 @@ def test_signed_in_limits_by_kind(client_for, users):
     path = reverse("ledger-import", args=["people"])
     multipart = f"multipart/form-data; boundary={BOUNDARY}"
     # The upload limit comes from the ledger file limit and the attachment columns.
-    assert upload_limit() >= settings.MAX_UPLOAD_BYTES + MB
+    assert upload_limit() == max(settings.MAX_UPLOAD_BYTES, 20 * MB) + MB  # a file column's default
     _refused_page(_post(client, path, upload_limit() + 1, multipart))
     _refused_page(_post(client, path, 300 * MB, multipart))
     # A form (not an upload) above DATA_UPLOAD_MAX_MEMORY_SIZE is refused too.
@@ -99,7 +100,9 @@ def test_a_body_without_a_length_fails_once_read_past_the_limit():
         return HttpResponse("read")
 
     def chunked(size: int):
-        request = factory.post("/login/", content_type="text/plain")
+        request = factory.post(
+            "/login/", content_type="text/plain", HTTP_TRANSFER_ENCODING="chunked"
+        )
         del request.META["CONTENT_LENGTH"]
         request.environ["wsgi.input"] = io.BytesIO(b"x" * size)
         return request
