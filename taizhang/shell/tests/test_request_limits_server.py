@@ -4,8 +4,8 @@ anonymous, and signed in with an API token; a chunked body is not spooled either
 
 import http.client
 import json
-import os
 import socket
+import stat
 import subprocess
 import time
 import urllib.request
@@ -32,7 +32,8 @@ def server(tmp_path):
         port = _free_port()
         process = subprocess.Popen(
             [TAIZHANG, "serve", "--port", str(port), "--workers", "1"],
-            env={**site.env, "TAIZHANG_ACCESS_LOG": os.devnull},
+            # Its access log is a file in its home (created under the command's umask).
+            env={**site.env, "TAIZHANG_ACCESS_LOG": str(site.home / "access.log")},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -46,7 +47,7 @@ def server(tmp_path):
                     assert process.poll() is None, process.stderr.read().decode()
                     assert time.monotonic() < deadline, "the server did not start"
                     time.sleep(0.1)
-            yield port, token, site.spool
+            yield port, token, site.spool, site.home / "access.log"
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -74,7 +75,7 @@ def _spooled(spool) -> list:
 
 
 def test_a_300_mb_claim_is_answered_413_at_once_and_nothing_is_spooled(server):
-    port, token, spool = server
+    port, token, spool, log = server
     part = b'------x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK'
 
     status, body, seconds = _send(port, "/login/", {**MULTIPART, "Content-Length": CLAIMED}, part)
@@ -89,10 +90,12 @@ def test_a_300_mb_claim_is_answered_413_at_once_and_nothing_is_spooled(server):
     assert (status, seconds < 5) == (413, True)
     assert json.loads(body)["errors"][0]["message"].startswith("提交的内容过大")
     assert _spooled(spool) == []
+    # The server's log is private like everything else it writes.
+    assert log.exists() and stat.S_IMODE(log.stat().st_mode) == 0o600
 
 
 def test_a_chunked_body_is_not_spooled(server):
-    port, _, spool = server
+    port, _, spool, _ = server
     chunk = b"x" * 100_000
     body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(chunk), chunk)
     headers = {**MULTIPART, "Transfer-Encoding": "chunked"}
