@@ -194,14 +194,21 @@ def backup_create(target: Path) -> dict:
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
-    audit_record(
-        actor=None,
+    _audited(
         action="shell.backup.created",
         ledger="",
         key=target.name,
         after={"audit_head": manifest["audit"]["head"], "files": len(files)},
     )
     return manifest
+
+
+def _audited(**entry) -> None:
+    """One audit entry in a transaction of its own: the chain's head is read and
+    extended under the write lock (SQLite) or the chain's advisory lock (PostgreSQL),
+    never between another writer's read and commit."""
+    with transaction.atomic():
+        audit_record(actor=None, **entry)
 
 
 def database_holds_data() -> bool:
@@ -281,8 +288,7 @@ def backup_restore(source: Path, *, force: bool = False) -> Restored:
     if figures["audit"] != manifest.get("audit"):
         mismatches.append(f"审计记录：备份时 {manifest.get('audit')}，恢复后 {figures['audit']}")
     if not problems and not mismatches:
-        audit_record(
-            actor=None,
+        _audited(
             action="shell.backup.restored",
             ledger="",
             key=source.name,

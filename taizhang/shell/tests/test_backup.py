@@ -53,7 +53,8 @@ def test_backup_wipe_restore_gives_back_every_ledger_and_a_sound_audit(tmp_path)
         assert all(manifest["ledgers"][name]["rows"] > 0 for name in ledgers)
         before = _exports(first, tmp_path / "before", ledgers)
 
-    with fresh_site(tmp_path / "b") as second:  # a fresh database, never initialised
+    with fresh_site(tmp_path / "b") as second:  # a fresh database, as `taizhang init` leaves it
+        second.run("init")  # (its defaults, e.g. 所属领域, are not data a restore would lose)
         restored = second.run("restore", str(archive))
         assert "审计链完整" in restored.stdout and "与备份清单一致" in restored.stdout
         assert _exports(second, tmp_path / "after", ledgers) == before
@@ -94,7 +95,7 @@ def test_a_changed_backup_is_caught_after_restore(tmp_path):
         first.run("backup", str(archive))
     changed = tmp_path / "changed.tar.gz"
     _rewrite_manifest(archive, changed, people_rows=1)
-    with fresh_site(tmp_path / "b") as second:
+    with fresh_site(tmp_path / "b") as second:  # never initialised: no tables at all
         result = second.run("restore", str(changed), check=False)
         assert result.returncode == 1 and "恢复后校验未通过" in result.stderr
         assert "台账 people" in result.stderr
