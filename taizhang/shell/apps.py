@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class ShellConfig(AppConfig):
-    """Home, navigation, system and error pages, and the demo/init/serve/backup/restore commands. It
-    discovers what each installed app contributes (see taizhang/shell/discovery.py)."""
+    """Home, navigation, system and error pages, and the demo/init/serve/backup/restore
+    commands. It discovers what each installed app contributes (taizhang/shell/discovery.py)."""
 
     name = "taizhang.shell"
     label = "shell"
