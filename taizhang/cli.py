@@ -13,6 +13,9 @@ def usage(commands: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Everything the command and the server it starts create (the database, uploads,
+    # logs, backups, temp files) is the service user's alone: files 0600, folders 0700.
+    os.umask(0o077)
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.config.settings")
     import django

@@ -56,9 +56,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "taizhang.shell.middleware.ContentSecurityPolicyMiddleware",
     "taizhang.core.source.AuditSourceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads a body (CSRF reads POST; uploads are spooled to the temp dir).
+    "taizhang.shell.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,6 +71,21 @@ MIDDLEWARE = [
     "taizhang.shell.middleware.ErrorIdMiddleware",
     "taizhang.shell.middleware.NoStoreMiddleware",
 ]
+
+# Content-Security-Policy of every answer (shell/middleware.py): scripts and styles only
+# from the site's static files, no inline code, no eval (the API's Swagger UI included).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+# Request bodies above these are refused with 413 before they are read (shell/middleware.py):
+# anonymous requests (the login form) this much; signed-in uploads the largest ledger file or
+# a form's attachments; other signed-in requests DATA_UPLOAD_MAX_MEMORY_SIZE.
+REQUEST_MAX_ANONYMOUS_BYTES = int(os.environ.get("TAIZHANG_ANONYMOUS_REQUEST_KB", "64")) * 1024
+# Uploaded files and the folders made for them: the service's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 ROOT_URLCONF = "taizhang.config.urls"
 WSGI_APPLICATION = "taizhang.config.wsgi.application"
