@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "taizhang.shell",
     "taizhang.accounts",
     "taizhang.orgs",
+    "taizhang.dispatch",
     "taizhang.stats",
 ]
 

@@ -6,7 +6,6 @@ class OrgsConfig(AppConfig):
     name = "taizhang.orgs"
     label = "orgs"
     verbose_name = "组织与人员"
-    navigation = [("work-groups-board", "调度", 20)]
 
     def ready(self):
         post_migrate.connect(_defaults, sender=self)
