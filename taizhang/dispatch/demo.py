@@ -178,7 +178,6 @@ def prompt_rows() -> list[dict]:
                 "tier": tier,
                 "form": "书面",
                 "issued_on": issued,
-                "doc_number": f"〔2023〕{n}号",
                 "body": f"各{'县处级领导干部' if tier == '县处级领导干部' else '基层党组织'}：\n"
                 f"为推动主题教育走深走实，现就{title.removeprefix('关于').removesuffix('的工作提示')}"
                 "提示如下：一要提高思想认识；二要压实工作责任；三要注重工作实效。请认真抓好落实。",

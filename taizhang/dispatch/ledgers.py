@@ -193,7 +193,6 @@ class PromptLedger(Ledger):
         Column("提示形式", "form", "choice", required=True, choices=PromptForm.values),
         Column("发出日期", "issued_on", "date", required=True),
         Column("内容", "body", "longtext"),
-        Column("文号", "doc_number", "text", help="书面提示不填时按年度自动编号，如〔2023〕7号"),
         Column(
             "对象组织类别",
             "target_kinds",
@@ -204,7 +203,7 @@ class PromptLedger(Ledger):
         Column("对象所属领域", "target_categories", "refs", ref="categories"),
     ]
     search_fields = ("code", "title", "doc_number")
-    list_fields = ("code", "doc_number", "title", "tier", "form", "issued_on")
+    list_fields = ("code", "title", "tier", "form", "issued_on")
     default_order = "-issued_on"
 
     def example_row(self, ex):
@@ -221,18 +220,12 @@ class PromptLedger(Ledger):
         problems = []
         if row.get("form") == PromptForm.SMS and not (row.get("body") or "").strip():
             problems.append(("body", "短信提示必须填写内容（短信正文）"))
-        number = row.get("doc_number")
-        if number and not DOC_NUMBER.fullmatch(number):
-            problems.append(("doc_number", "文号应形如〔2023〕7号"))
         return problems
 
     def prepare(self, obj, row, ctx):
-        """A written prompt without 文号 takes the next number of its year."""
+        """A new written prompt takes the next 文号 of its year (〔2023〕7号); the number
+        is the system's, not a column, and an edit keeps it."""
         if obj.doc_number or obj.form != PromptForm.WRITTEN:
-            return
-        stored = ctx.existing.get(obj.code)
-        if stored is not None and stored.fields.get("doc_number"):
-            obj.doc_number = stored.fields["doc_number"]
             return
         year = obj.issued_on.year
         counters = ctx.cache.setdefault("doc_numbers", {})
