@@ -101,7 +101,11 @@ def receipt_signable(receipt: Receipt, user) -> bool:
 @transaction.atomic
 def receipt_sign(*, actor, receipt: Receipt) -> Receipt:
     """签收; PermissionDenied (403) for one who is not a recipient."""
-    receipt = Receipt.objects.select_for_update().select_related("prompt", "org").get(pk=receipt.pk)
+    receipt = (
+        Receipt.objects.select_for_update(of=("self",))
+        .select_related("prompt", "org")
+        .get(pk=receipt.pk)
+    )
     if not receipt_signable(receipt, actor):
         raise PermissionDenied("您不是这份工作提示的接收对象，不能签收")
     if receipt.signed_at is None:
