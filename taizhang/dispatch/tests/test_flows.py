@@ -297,9 +297,10 @@ def test_daily_dynamics_are_scoped(client_for, users):
         )
     url = reverse("dispatch-daily") + "?day=2023-10-16"
     mine = client_for(users.allowed).get(url).content.decode()
-    assert "TA" in mine and "TB" not in mine and "湖坊村党支部" in mine
+    assert "/ledgers/tasks/TA/" in mine and "/ledgers/tasks/TB/" not in mine
+    assert "湖坊村党支部" in mine
     assert (
-        "TA"
+        "/ledgers/tasks/TA/"
         not in client_for(users.allowed)
         .get(reverse("dispatch-daily") + "?day=2023-10-17")
         .content.decode()
