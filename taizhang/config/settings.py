@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "taizhang.shell",
     "taizhang.accounts",
     "taizhang.orgs",
+    "taizhang.dispatch",
     "taizhang.stats",
 ]
 

@@ -6,10 +6,7 @@ class OrgsConfig(AppConfig):
     name = "taizhang.orgs"
     label = "orgs"
     verbose_name = "组织与人员"
-    navigation = [
-        ("me", "我的", 5, "taizhang.orgs.selectors.has_own_record"),
-        ("work-groups-board", "调度", 20, "taizhang.orgs.selectors.reads_work_groups"),
-    ]
+    navigation = [("me", "我的", 5, "taizhang.orgs.selectors.has_own_record")]
     home_panels = [("taizhang.orgs.views.my_home_panel", 5)]
 
     def ready(self):

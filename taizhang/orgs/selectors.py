@@ -1,15 +1,9 @@
 """Reads of the orgs app that pages and the navigation share."""
 
-from taizhang.core.access import may_read
-from taizhang.core.ledger import registry
 
 from .models import Person
 
 SECRETARY = "书记"
-
-
-def reads_work_groups(user) -> bool:
-    return may_read(registry["work_groups"], user)
 
 
 def own_person(user) -> Person | None:

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -70,4 +71,5 @@ def work_groups_board(request):
         }
         for g in groups
     ]
-    return render(request, "orgs/work_groups_board.html", {"groups": board})
+    context = {"groups": board, "dispatch_tabs": apps.is_installed("taizhang.dispatch")}
+    return render(request, "orgs/work_groups_board.html", context)
