@@ -1,6 +1,5 @@
 """Reads of the orgs app that pages and the navigation share."""
 
-
 from .models import Person
 
 SECRETARY = "书记"

@@ -27,6 +27,7 @@ window.print = function () { window.__printed += 1; };
 """
 # Downloads and actions, not pages.
 SKIP = ("/export", "/template", "/logout", "/files/", "/attachments/", "/api/")
+DOWNLOADS = (".docx", ".xlsx", ".ics", ".txt", ".pdf")
 
 
 @pytest.fixture
@@ -48,7 +49,12 @@ def _links(page, base: str, selector: str) -> list[str]:
     found = []
     for href in page.eval_on_selector_all(selector, "els => els.map(e => e.href)"):
         parts = urlsplit(href)
-        if href.startswith(base) and not parts.path.startswith(SKIP) and "export" not in href:
+        if (
+            href.startswith(base)
+            and not parts.path.startswith(SKIP)
+            and not parts.path.endswith(DOWNLOADS)
+            and "export" not in href
+        ):
             found.append(href.split("#")[0])
     return found
 
