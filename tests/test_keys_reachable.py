@@ -41,3 +41,26 @@ def test_a_key_with_a_slash_is_refused_and_the_list_still_renders(client_for, us
         "“0/../x”含有编号中不允许的字符（如 / \\ 或控制字符）"
     ]
     assert client_for(users.allowed).get(reverse("ledger-list", args=["notes"])).status_code == 200
+
+
+def test_the_pages_of_a_whole_ledger_are_words_no_key_may_take(district):
+    """/ledgers/people/print/ is the print page, so no row may be keyed "print"."""
+    from taizhang.core import urls
+    from taizhang.core.ledger import RESERVED_KEYS
+
+    prefix = "ledgers/<str:name>/"
+    words = {
+        str(p.pattern)[len(prefix) :].split("/")[0]
+        for p in urls.urlpatterns
+        if str(p.pattern).startswith(prefix) and not str(p.pattern)[len(prefix) :].startswith("<")
+    }
+    assert words - {""} and words - {""} <= RESERVED_KEYS  # "" is the list itself
+    for word in sorted(RESERVED_KEYS):
+        outcome = ledger_write(
+            ledger=NOTES,
+            actor=None,
+            rows=[(None, {"code": word, "org": "QSH-A-1", "noted_on": "2023-10-01"})],
+        )
+        assert [p.message for p in outcome.problems] == [
+            f"“{word}”是系统保留的地址名，不能用作编号"
+        ]

@@ -129,7 +129,11 @@ def test_moving_a_readable_person_names_the_organization_they_belong_to_now(dist
     from taizhang.core.ledger_write import ledger_write
 
     clerk = user_create(
-        actor=None, username="clerk", password=PASSWORD, role="org_admin", org=district.orgs["QSH-A"]
+        actor=None,
+        username="clerk",
+        password=PASSWORD,
+        role="org_admin",
+        org=district.orgs["QSH-A"],
     )
     move = [(None, {"code": "P-B1", "name": "李四", "org": "QSH-A-1"})]
 
@@ -145,3 +149,19 @@ def test_moving_a_readable_person_names_the_organization_they_belong_to_now(dist
     grant_add(actor=None, user=clerk, role="inspector", org=district.orgs["QSH"])
     clerk = type(clerk).objects.get(pk=clerk.pk)
     assert refusal(clerk) == ["“P-B1”现属“QSH-B-1 京东村党支部”，不在您的管理范围内"]
+
+
+def test_an_organization_reference_outside_the_writers_scope_is_refused(client_for, users):
+    """A liaison unit (联系点) in a sibling's subtree is refused; one inside is written."""
+    from taizhang.core.ledger import registry
+    from taizhang.core.ledger_write import ledger_write
+
+    def write_as(actor, liaison):
+        row = {"code": "P-A1", "name": "张三", "org": "QSH-A-1", "liaison_orgs": liaison}
+        return ledger_write(ledger=registry["people"], actor=actor, rows=[(None, row)])
+
+    refused = write_as(users.allowed, "QSH-A-2、QSH-B-1")
+    assert [p.message for p in refused.problems] == ["“QSH-B-1”不在您的管理范围内"]
+    assert not Person.objects.get(code="P-A1").liaison_orgs.exists()
+    assert write_as(users.allowed, "QSH-A-2").ok
+    assert write_as(users.office, "QSH-A-2、QSH-B-1").ok  # the office reads the district

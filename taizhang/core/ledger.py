@@ -14,6 +14,11 @@ from .kinds import KINDS, Kind
 READ_CHUNK = 2000  # keys per IN (…) when reading stored rows
 _REPEATING = frozenset({"choice", "choices", "bool", "ref"})
 _UNKNOWN = object()
+# The pages of a whole ledger sit beside its rows' pages (/ledgers/people/print/ beside
+# /ledgers/people/KEY/): these words cannot be keys (core/urls.py; a test keeps them in step).
+RESERVED_KEYS = frozenset(
+    {"new", "print", "batch", "tree", "import", "export.xlsx", "template.xlsx"}
+)
 ALL_READERS = frozenset({"admin", "office", "leader", "org_admin", "inspector"})
 ORG_WRITERS = frozenset({"admin", "office", "org_admin"})
 PERSONAL_KINDS = ("mobile", "id_number", "other")

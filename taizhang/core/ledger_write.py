@@ -24,7 +24,7 @@ from .bulk import (
 )
 from .cells import CellError
 from .cells import is_blank as cells_blank
-from .ledger import Change, Column, Ledger, Stored, registry
+from .ledger import RESERVED_KEYS, Change, Column, Ledger, Stored, registry
 from .models import AuditEntry
 from .scope import Scope, scope_for
 
@@ -308,6 +308,8 @@ def _unreachable_key(column: Column, value: str) -> str | None:
     declared character set, and every key must be reachable."""
     if value in (".", "..") or not re.fullmatch(column.charset, value):
         return f"“{value}”含有编号中不允许的字符（如 / \\ 或控制字符）"
+    if value in RESERVED_KEYS:
+        return f"“{value}”是系统保留的地址名，不能用作编号"
     return None
 
 
@@ -340,7 +342,7 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
                 if archived_at is None:
                     ctx.live.setdefault(name, set()).add(code)
         ctx.ids[name] = found
-        if not ctx.system and not target.tree:
+        if not ctx.system:
             ctx.readable[name] = _readable_keys(target, ctx.scope, list(found))
     _resolve_files(ledger, parsed, ctx, outcome)
     batch_keys = {row.get(ledger.key.field) for _, row in parsed}
@@ -357,22 +359,28 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
                     if any(code in ctx.ids[t] for t in column.targets):
                         continue  # what the row already holds stays, even if archived since
                 # A row the writer may not read is "不存在" to them, exactly as a missing
-                # one: a reference never reveals what lies outside their scope.
+                # one: a reference never reveals what lies outside their scope. An
+                # organization (the district's common vocabulary) is named as such.
                 ctx.unknown.add((number, column.field))
+                outside = any(
+                    registry[t].tree and code in ctx.live.get(t, set()) for t in column.targets
+                )
+                message = f"“{code}”不在您的管理范围内" if outside else f"“{code}”不存在"
                 outcome.problems.append(
-                    Problem(number, column.header, column.field, code, f"“{code}”不存在")
+                    Problem(number, column.header, column.field, code, message)
                 )
 
 
 def _allowed_codes(ledger: Ledger, column: Column, ctx: WriteContext, batch_keys) -> set:
-    """The codes a reference column may name: live rows the writer may read. The org
-    tree is the exception: its codes are the district's common vocabulary (every
-    template lists them), and a row placed outside the writer's subtree is refused by
-    the scope check, which says so. Rows of this very file may be named too."""
+    """The codes a reference column may name: live rows the writer may read. The column
+    that places the row in the tree is the exception: any organization may be named
+    there, and a row placed outside the writer's subtree is refused by the scope check,
+    which says so. Rows of this very file may be named too."""
     allowed: set[str] = set()
+    placing = column is ledger.scope_column() or (ledger.tree and column.ref == ledger.name)
     for target in column.targets:
         live = ctx.live.get(target, set())
-        if ctx.system or registry[target].tree:
+        if ctx.system or (registry[target].tree and placing):
             allowed |= live
         else:
             allowed |= live & ctx.readable.get(target, set())
