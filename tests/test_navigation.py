@@ -63,3 +63,13 @@ def test_an_account_without_a_person_has_no_member_page(client, everyone):
     client.force_login(everyone["office"])
     assert "我的" not in {label for _, label in discovery.navigation(everyone["office"])}
     assert client.get(reverse("me")).status_code == 404
+
+
+def test_the_system_page_links_only_to_ledgers_the_user_reads(client, everyone):
+    import re
+
+    for name, user in everyone.items():
+        client.force_login(user)
+        page = client.get(reverse("system")).content.decode()
+        for href in re.findall(r'href="(/ledgers/[^"]+)"', page):
+            assert client.get(href).status_code == 200, f"{name}: {href}"

@@ -20,9 +20,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from taizhang.core.access import rows_for_read
 from taizhang.core.cells import CellError, parse_code, parse_ref_code, parse_text
-from taizhang.core.ledger import registry
 from taizhang.core.ledger_files import check_size, read_limits
 from taizhang.core.scope import scope_for
 from taizhang.core.source import importing
@@ -35,6 +33,7 @@ from .managing import (
     check_grant,
     grants_add_bulk,
     managed_q,
+    people_linkable,
     users_managed,
 )
 from .models import EXCLUSIVE_ROLES, Grant, Role, User
@@ -119,9 +118,13 @@ def accounts_import(*, actor, content: bytes, filename: str, dry_run: bool) -> A
     for codes in _chunks({r["授权组织编码"] for r in rows if r["授权组织编码"]}):
         orgs.update((o.code, o) for o in Organization.objects.filter(code__in=codes))
     person_codes = {r["人员编号"] for r in rows if r["人员编号"]}
-    readable_people = rows_for_read(registry["people"], actor) if person_codes else None
+    linkable = people_linkable(actor, linked_too=True) if person_codes else None
+    holders: dict[int, str] = {}  # person id -> the username of the account holding it
     for codes in _chunks(person_codes):
-        people.update((p.code, p) for p in readable_people.filter(code__in=codes))
+        found = list(linkable.filter(code__in=codes))
+        people.update((p.code, p) for p in found)
+        holders.update(User.objects.filter(person__in=found).values_list("person_id", "username"))
+    linked: dict[str, str] = {}  # person code -> the username of this file that takes it
     for names in _chunks({r["用户名"] for r in rows if r["用户名"]}):
         existing.update((u.username, u) for u in User.objects.filter(username__in=names))
     managed = set()
@@ -174,7 +177,25 @@ def accounts_import(*, actor, content: bytes, filename: str, dry_run: bool) -> A
         person = None
         if row["人员编号"]:
             person = people.get(row["人员编号"])
-            if person is None:
+            taken_by = linked.setdefault(row["人员编号"], row["用户名"])
+            holder = holders.get(person.pk) if person is not None else None
+            if holder is not None and holder != row["用户名"]:
+                problem(
+                    number,
+                    "人员编号",
+                    row["人员编号"],
+                    f"人员“{row['人员编号']}”已关联账号“{holder}”",
+                )
+                person = None
+            elif person is not None and taken_by != row["用户名"]:
+                problem(
+                    number,
+                    "人员编号",
+                    row["人员编号"],
+                    f"人员“{row['人员编号']}”已由本文件的账号“{taken_by}”关联",
+                )
+                person = None
+            elif person is None:
                 problem(
                     number,
                     "人员编号",

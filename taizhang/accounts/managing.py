@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from taizhang.core.audit import action_register, audit_insert, audit_record, new_batch
+from taizhang.core.masking import mask_value
 from taizhang.core.scope import path_is_root, scope_for, subtree_q
 
 from .models import EXCLUSIVE_ROLES, Grant, LoginThrottle, PasswordHistory, Role, User
@@ -84,6 +85,21 @@ def managed_q(actor, lookup: str = "org__path") -> Q | None:
     for path in paths:
         query |= subtree_q(lookup, path)
     return query
+
+
+def people_linkable(actor, *, linked_too: bool = False):
+    """The people an account created by `actor` may belong to: live, inside a subtree
+    `actor` holds as admin/office (a person gives the account their receipts and their
+    work groups' reports, so reading them is not enough), and not yet any other
+    account's (unless `linked_too`)."""
+    from taizhang.orgs.models import Person
+
+    people = scope_for(actor).filter(
+        Person.objects.filter(archived_at=None), "scope_path", MANAGER_ROLES
+    )
+    if linked_too:  # the caller checks who holds them (an import names their accounts)
+        return people
+    return people.exclude(pk__in=User.objects.filter(person_id__isnull=False).values("person_id"))
 
 
 def users_managed(actor):
@@ -195,7 +211,8 @@ def accounts_create(*, actor, specs: list[dict], purpose: str, via_file: str = "
                 {
                     "姓名": u.display_name,
                     "人员编号": spec["person"].code if spec.get("person") else "",
-                    "手机号码": u.mobile,
+                    # Personal data: the audit (read by auditors) keeps it masked.
+                    "手机号码": mask_value("mobile", u.mobile) if u.mobile else "",
                     "授权": [f"{Role(r).label}@{o.code}" for r, o in spec["grants"]],
                     "首次登录须修改密码": True,
                     **({"导入文件": via_file} if via_file else {}),

@@ -537,7 +537,12 @@ def token_revoke(*, actor, token: ApiToken, reason: str = "手动吊销") -> boo
 
 
 def tokens_revoke_all(*, actor, user: User, reason: str) -> int:
+    """Revoke every token of the user, and tell other apps to revoke theirs (the
+    calendar feed of the dispatch app)."""
+    from .signals import credentials_revoked
+
     count = 0
     for token in ApiToken.objects.filter(user=user, revoked_at=None).select_related("user"):
         count += token_revoke(actor=actor, token=token, reason=reason)
+    credentials_revoked.send(sender=User, user=user, actor=actor, reason=reason)
     return count

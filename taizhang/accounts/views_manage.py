@@ -162,16 +162,11 @@ def user_create_view(request):
                 raise Refused(f"组织“{values['org']}”不存在或不在您的管理范围内。")
             person = None
             if values["person"]:
-                from taizhang.core.access import rows_for_read
-                from taizhang.core.ledger import registry
-
-                person = (
-                    rows_for_read(registry["people"], request.user)
-                    .filter(code=values["person"])
-                    .first()
-                )
+                person = manage.people_linkable(request.user).filter(code=values["person"]).first()
                 if person is None:
-                    raise Refused(f"人员“{values['person']}”不存在或不在您的管理范围内。")
+                    raise Refused(
+                        f"人员“{values['person']}”不存在、不在您的管理范围内或已关联其他账号。"
+                    )
             if values["mobile"] and not imports.MOBILE.match(values["mobile"]):
                 raise Refused("手机号码应为 11 位。")
             user, token, key = manage.user_new(

@@ -469,6 +469,9 @@ def ledger_batch(request, name):
         return redirect(reverse("ledger-export", args=[name]) + "?" + export.urlencode())
     if action not in ACTIONS or not may_write(ledger, request.user):
         raise PermissionDenied("您没有修改此台账的权限")
+    if action == "set" and params["archived"]:
+        messages.error(request, "已归档的记录不能批量修改，请先恢复")
+        return redirect(back)
     if action in ("archive", "restore"):
         params["archived"] = action == "restore"
     if not keys and request.POST.get("all_matching") != "1":

@@ -138,6 +138,11 @@ class TaskLedger(Ledger):
     list_fields = ("code", "name", "work_group", "org", "due_on", "status", "progress")
     default_order = "due_on"
 
+    def related_links(self, obj):
+        from django.urls import reverse
+
+        return [("报送进展（手机可用）", reverse("dispatch-task-report", args=[obj.code]))]
+
     def example_row(self, ex):
         return {
             "code": f"RW-X{ex.n}",

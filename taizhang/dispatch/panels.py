@@ -1,11 +1,14 @@
 """Home-page panels per role (a user with several grants sees each that applies)."""
 
+from urllib.parse import urlencode
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from taizhang.core.access import may_read, rows_for_read
 from taizhang.core.ledger import registry
 from taizhang.core.scope import scope_for
+from taizhang.orgs.models import Organization
 
 from .models import NoticeStatus, Receipt, TaskStatus
 from .selectors import receipts_for
@@ -29,11 +32,15 @@ def panel_html(request) -> str:
         ]
     if "org_admin" in roles:
         paths = [p for p, r in scope_for(user).grants if r == "org_admin"]
-        mine = rows_for_read(registry["tasks"], user).exclude(status=TaskStatus.DONE)
+        mine = rows_for_read(registry["tasks"], user).filter(status=TaskStatus.IN_PROGRESS)
         mine = mine.filter(scope_path__in=paths) if paths else mine.none()
+        codes = list(Organization.objects.filter(path__in=paths).values_list("code", flat=True))
+        doing = "/ledgers/tasks/?" + urlencode(
+            {"f_status": TaskStatus.IN_PROGRESS, **({"org": codes[0]} if len(codes) == 1 else {})}
+        )
         notices = rows_for_read(registry["notices"], user).filter(status=NoticeStatus.SENT)
         items += [
-            ("本组织未完成任务", mine.count(), "/ledgers/tasks/?f_status=进行中"),
+            ("本组织进行中的任务", mine.count(), doing),
             (
                 "待签收的工作提示",
                 receipts_for(user).filter(signed_at=None).count(),

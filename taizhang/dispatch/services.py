@@ -14,6 +14,7 @@ from taizhang.core.access import fetch_for_read, fetch_for_write, path_writable,
 from taizhang.core.audit import audit_record
 from taizhang.core.ledger import registry
 from taizhang.core.ledger_write import Outcome, ledger_write
+from taizhang.core.models import AuditEntry
 from taizhang.core.scope import Scope, scope_for
 from taizhang.orgs.models import Organization, Person
 
@@ -287,6 +288,17 @@ def notice_settle(*, actor, code: str, close: bool, note: str = "") -> Notice:
         raise PermissionDenied("整改单只能由发出单位办结或退回")
     if notice.status != NoticeStatus.ANSWERED:
         raise Refused("status", "只有已反馈的整改单可以办结或退回")
+    answered = (
+        AuditEntry.objects.filter(
+            ledger="notices", object_key=notice.code, action="dispatch.notice.answered"
+        )
+        .order_by("-at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    if actor is not None and answered == actor.pk:
+        # Whoever wrote the answer does not judge it: another person of the issuing side.
+        raise PermissionDenied("反馈人不能办结或退回自己填写的反馈，请由发出单位的其他人员审核")
     if close:
         return _notice_change(actor, notice, "dispatch.notice.closed", status=NoticeStatus.CLOSED)
     feedback = notice.feedback + (f"\n【退回意见】{note.strip()}" if note.strip() else "\n【退回】")
@@ -442,12 +454,21 @@ def calendar_feed_issue(*, actor) -> str:
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, actor) -> None:
-    CalendarFeed.objects.filter(user=actor).delete()
+def calendar_feed_revoke(*, actor, user=None, reason: str = "") -> None:
+    """Stop a user's feed address (their own, or `user`'s when their credentials are
+    revoked: a password change or reset, a disabled account)."""
+    user = user or actor
+    own = actor is not None and user.pk == actor.pk
+    if not CalendarFeed.objects.filter(user=user).delete()[0] and not own:
+        return  # nothing to stop: no entry
     audit_record(
         actor=actor,
         action="dispatch.calendar.feed",
         ledger="meetings",
-        key=f"日历 {actor.username}",
-        after={"事项": "停用日历订阅地址"},
+        key=f"日历 {user.username}",
+        after={"事项": "停用日历订阅地址", **({"原因": reason} if reason else {})},
     )
+
+
+def _credentials_revoked(sender, user, actor, reason, **kwargs) -> None:
+    calendar_feed_revoke(actor=actor, user=user, reason=reason)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from taizhang.core.access import fetch_for_read, may_read, may_write, rows_for_read
@@ -398,7 +399,10 @@ def receipt_sign(request, pk):
     receipt = get_object_or_404(Receipt.objects.select_related("prompt"), pk=pk)
     services.receipt_sign(actor=request.user, receipt=receipt)  # 403 for a non-recipient
     messages.success(request, f"已签收《{receipt.prompt.title}》")
-    return redirect(request.POST.get("next") or "dispatch-inbox")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = ""  # only back into this site
+    return redirect(target or "dispatch-inbox")
 
 
 @login_required

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from conftest import PASSWORD, write
@@ -58,3 +59,14 @@ def test_printing_more_than_the_cap_says_so_above_the_table(page, live_server, u
     total = Person.objects.filter(archived_at=None).count()
     assert f"共 {total} 条，超过打印上限，只打印前 3 条" in page.inner_text(".notice")
     assert page.locator("td.n").count() == 3
+
+
+def test_print_and_export_follow_a_filter_set_on_the_page(page, live_server, users):
+    log_in(page, live_server, "office", PASSWORD)
+    page.goto(f"{live_server.url}/ledgers/people/")
+    page.select_option("select[name=f_is_leader]", label="是")
+    expect(page.locator("#ledger-table")).to_contain_text("赵书记")
+    expect(page.locator("#ledger-table")).not_to_contain_text("张三")
+    for label in ("打印", "导出"):
+        href = page.locator(f"a:text-is('{label}')").get_attribute("href")
+        assert "f_is_leader=" in href, (label, href)

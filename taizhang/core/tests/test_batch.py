@@ -93,3 +93,16 @@ def test_a_cap_on_rows_per_batch_is_said_and_nothing_is_done(client_for, users, 
     refused = _batch(client, action="archive", keys=["P-A1", "P-A2"], confirm="1")
     assert "一次最多处理 1 条" in refused.content.decode()
     assert Person.objects.filter(code__in=["P-A1", "P-A2"], archived_at=None).count() == 2
+
+
+def test_archived_rows_cannot_be_set_in_a_batch(client_for, users):
+    from taizhang.core.ledger import registry
+    from taizhang.core.ledger_write import ledger_archive
+
+    ledger_archive(ledger=registry["people"], actor=None, obj=Person.objects.get(code="P-A1"))
+    client = client_for(users.allowed)
+    data = dict(action="set", all_matching="1", query="archived=1", field="title", value="X")
+    response = _batch(client, confirm="1", **data)
+    assert response.status_code == 302
+    person = Person.objects.get(code="P-A1")
+    assert person.archived_at is not None and person.title != "X"

@@ -411,3 +411,74 @@ def test_home_panels_per_role(client_for, users, branch_admins):
     assert "待签收的工作提示" in a1 and "待反馈的整改单" in a1
     member = client_for(users.member).get("/").content.decode()
     assert "dispatch-panel" not in member
+
+
+def test_whoever_answered_a_notice_may_not_close_it(client_for, users):
+    """An org admin above the branch may answer for it, but not also approve the answer."""
+    from taizhang.dispatch.models import Notice
+
+    write(
+        "notices",
+        [{"code": "Z2", "org": "QSH-A-1", "issued_on": "2023-10-10", "matter": "整改"}],
+        actor=users.office,
+    )
+    url = reverse("dispatch-notice", args=["Z2"])
+    client_for(users.allowed).post(url, {"action": "answer", "feedback": "上级代填"})
+    assert client_for(users.allowed).post(url, {"action": "close"}).status_code == 403
+    assert Notice.objects.get().status == "已反馈"
+    client_for(users.office).post(url, {"action": "close"})
+    assert Notice.objects.get().status == "已办结"
+
+
+def test_signing_sends_back_only_into_this_site(client_for, users, branch_admins):
+    a1, _ = branch_admins
+    write(
+        "prompts",
+        [
+            {
+                "code": "B2",
+                "title": "提示",
+                "tier": "基层党组织",
+                "form": "书面",
+                "issued_on": "2023-10-01",
+            }
+        ],
+        actor=users.office,
+    )
+    mine = Receipt.objects.get(org__code="QSH-A-1")
+    url = reverse("dispatch-sign", args=[mine.pk])
+    response = client_for(a1).post(url, {"next": "https://evil.example/x"})
+    assert response.status_code == 302 and response["Location"] == reverse("dispatch-inbox")
+
+
+def test_a_password_change_or_reset_stops_the_calendar_feed(client_for, users):
+    from taizhang.accounts.services import password_set
+    from taizhang.dispatch.models import CalendarFeed
+    from taizhang.dispatch.services import calendar_feed_issue
+
+    token = calendar_feed_issue(actor=users.allowed)
+    feed = reverse("dispatch-ics", args=[token])
+    assert client_for(users.allowed).get(feed).status_code == 200
+    password_set(actor=users.allowed, user=users.allowed, password="Another-Pass-2024")
+    assert not CalendarFeed.objects.filter(user=users.allowed).exists()
+    assert client_for(users.office).get(feed).status_code == 404
+    assert AuditEntry.objects.filter(
+        action="dispatch.calendar.feed", after__原因="修改密码"
+    ).exists()
+
+
+def test_the_dispatch_tabs_show_no_page_a_member_cannot_open(client_for, users):
+    page = client_for(users.member).get(reverse("dispatch-inbox")).content.decode()
+    assert "会议系列" not in page and "挂图作战" not in page
+    office = client_for(users.office).get(reverse("dispatch-inbox")).content.decode()
+    assert "会议系列" in office and "挂图作战" in office
+
+
+def test_a_task_page_leads_to_its_progress_report(client_for, users):
+    write(
+        "tasks",
+        [{"code": "T9", "name": "任务", "org": "QSH-A-1", "due_on": "2023-10-31"}],
+        actor=users.office,
+    )
+    page = client_for(users.allowed).get(reverse("ledger-detail", args=["tasks", "T9"]))
+    assert reverse("dispatch-task-report", args=["T9"]) in page.content.decode()

@@ -49,3 +49,14 @@ document.addEventListener("htmx:afterSwap", function (event) {
     toggle.setAttribute("aria-expanded", "true");
   }
 });
+
+// 导出 and 打印 follow the filter: the table is redrawn (htmx) and its address pushed into
+// the history, so the links take that address's query (without the page number).
+document.addEventListener("htmx:pushedIntoHistory", function (event) {
+  const url = new URL(event.detail.path, window.location.origin);
+  url.searchParams.delete("page");
+  const query = url.searchParams.toString();
+  document.querySelectorAll("a[data-keep-query]").forEach(function (link) {
+    link.href = link.dataset.keepQuery + (query ? "?" + query : "");
+  });
+});
