@@ -43,3 +43,14 @@ def test_form_errors_are_shown_next_to_the_field(page, live_server, users):
     expect(page.locator("main")).to_contain_text("不是 11 位手机号码")
     expect(page.locator("main")).to_contain_text("必填，不能为空")
     assert not Person.objects.filter(code="P-ERR").exists()
+
+
+def test_the_chosen_organization_is_named_under_the_picker(page, live_server, users):
+    log_in(page, live_server, "allowed", PASSWORD)
+    page.goto(f"{live_server.url}/ledgers/people/P-A1/edit/")
+    expect(page.locator(".picker-chosen")).to_have_text("QSH-A-1 湖坊村党支部")
+    page.fill("#id_org", "")
+    page.type("#id_org", "何坊")
+    page.locator(".picker-results [data-pick-code='QSH-A-2']").click()
+    expect(page.locator("#id_org")).to_have_value("QSH-A-2")
+    expect(page.locator(".picker-chosen")).to_have_text("何坊村党支部")

@@ -15,3 +15,17 @@ def thousands(number):
         return f"{int(number):,}"
     except (TypeError, ValueError):
         return number
+
+
+@register.simple_tag(takes_context=True)
+def org_label(context, code):
+    """The name of the organization `code` names, if the user may see it ("" otherwise):
+    what the org picker shows under its input."""
+    from taizhang.core import tree
+    from taizhang.core.access import org_path_for_read
+
+    request = context.get("request")
+    if not code or request is None:
+        return ""
+    path = org_path_for_read(request.user, str(code).split()[0])
+    return tree.org_named_at(path) if path else ""

@@ -23,6 +23,8 @@ document.addEventListener("click", function (event) {
   if (item) {
     const box = item.closest(".picker");
     box.querySelector("input.org-picker").value = item.dataset.pickCode;
+    const chosen = box.querySelector(".picker-chosen");
+    if (chosen) chosen.textContent = item.dataset.pickName || "";
     box.querySelector(".picker-results").innerHTML = "";
     box.querySelector("input.org-picker").dispatchEvent(new Event("change", { bubbles: true }));
     event.preventDefault();
