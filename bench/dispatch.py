@@ -64,9 +64,7 @@ def audit_fill(total: int) -> None:
                 f"RW-{n % 60 + 1:03d}",
                 None,
                 {"progress": n % 100},
-                "",
-                "",
-                "",
+                *("" for _ in FIELDS[8:]),  # batch, source, chain: blank
             )
             for n in range(DAY_CHANGES)
         ]
@@ -85,9 +83,7 @@ def audit_fill(total: int) -> None:
                 f"RW-{n % 60 + 1:03d}",
                 None,
                 {"progress": n % 100},
-                "",
-                "",
-                "",
+                *("" for _ in FIELDS[8:]),  # batch, source, chain: blank
             )
         )
         if len(rows) == 20000:

@@ -3,7 +3,9 @@ paging, export to Excel (itself audited). Who may open it: core/access.py
 (`may_read_audit`, TAIZHANG_AUDIT_ROLES held over the root organization)."""
 
 import os
+import re
 import tempfile
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -74,17 +76,84 @@ def _describe(values: dict) -> str:
     return "；".join(parts) or "全部"
 
 
+# The words of entries that are not a ledger's columns (logins, exports, grants, …) and
+# of the lists that are not ledgers, as an auditor reads them.
+KEY_WORDS = {
+    "result": "结果",
+    "failures": "失败次数",
+    "locked_until": "锁定至",
+    "source": "来源地址",
+    "archived_at": "归档时间",
+    "filter": "筛选条件",
+    "params": "参数",
+    "rows": "行数",
+    "file": "文件",
+    "role": "角色",
+    "org": "组织",
+    "cap": "上限",
+    "reason": "原因",
+    "method": "请求方法",
+    "path": "地址",
+    "status": "状态码",
+    "user": "用户",
+    "count": "数量",
+}
+LIST_TITLES = {"users": "账号", "tokens": "接口令牌", "audit": "审计记录", "system": "系统"}
+ROLE_WORDS = {
+    "admin": "系统管理员",
+    "office": "主题教育办",
+    "leader": "领导干部",
+    "org_admin": "党组织管理员",
+    "inspector": "督导组",
+    "member": "党员",
+    "security": "安全管理员",
+    "auditor": "安全审计员",
+}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def shown_value(value):
+    """A stored value as a person reads it: 是/否, local times, role names, lists."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(shown_value(v)) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{KEY_WORDS.get(k, k)}：{shown_value(v)}" for k, v in value.items())
+    if isinstance(value, str):
+        if value in ROLE_WORDS:
+            return ROLE_WORDS[value]
+        if _ISO.match(value):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if moment.tzinfo is not None:
+                moment = timezone.localtime(moment)
+            return moment.strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def list_title(name: str) -> str:
+    return registry[name].title if name in registry else LIST_TITLES.get(name, name)
+
+
 def _changes(entry) -> list[tuple[str, object, object]]:
-    """(column header, before, after) of an entry, personal values masked."""
+    """(column header, before, after) of an entry, personal values masked, in words."""
     ledger = registry.get(entry.ledger)
     headers = {c.field: c.header for c in ledger.columns} if ledger else {}
+    headers = {**KEY_WORDS, **headers}
     before = masked_entry_values(entry.ledger, entry.before)
     after = masked_entry_values(entry.ledger, entry.after)
     before = before if isinstance(before, dict) else {}
     after = after if isinstance(after, dict) else {}
     keys = list(dict.fromkeys([*before, *after]))
     return [
-        (headers.get(k, k), before.get(k), after.get(k))
+        (
+            headers.get(k, k),
+            None if before.get(k) is None else shown_value(before.get(k)),
+            None if after.get(k) is None else shown_value(after.get(k)),
+        )
         for k in keys
         if before.get(k) != after.get(k)
     ][:12]
@@ -103,9 +172,7 @@ def _page(request, status: int = 200):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.shown_changes = _changes(entry)
-        entry.ledger_title = (
-            registry[entry.ledger].title if entry.ledger in registry else entry.ledger
-        )
+        entry.ledger_title = list_title(entry.ledger)
     query = {k: v for k, v in values.items() if v}
     return render(
         request,
@@ -116,7 +183,8 @@ def _page(request, status: int = 200):
             "problems": problems,
             "query": urlencode(query),
             "actions": sorted(ACTION_LABELS.items(), key=lambda item: item[1]),
-            "ledgers": [(lg.name, lg.title) for lg in registry.values()] + [("users", "账号")],
+            "ledgers": [(lg.name, lg.title) for lg in registry.values()]
+            + [(name, title) for name, title in LIST_TITLES.items() if name not in registry],
         },
         status=status,
     )

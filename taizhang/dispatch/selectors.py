@@ -19,7 +19,7 @@ from taizhang.orgs.models import Organization
 from .models import InboxMessage, NoticeStatus, Receipt, Task, TaskStatus
 
 AMBER_DAYS = 3
-DAILY_KEYS_PER_LEDGER = 20000  # more changes of one ledger in a day are counted, not listed
+DAILY_KEYS_PER_LEDGER = 5000  # keys per query (every changed key is counted)
 
 
 def task_colour(task, today: dt.date) -> str:
@@ -182,12 +182,13 @@ def daily(user, day: dt.date) -> dict:
         ledger = registry[name]
         if not may_read(ledger, user):
             continue
-        wanted = list(keys)[:DAILY_KEYS_PER_LEDGER]
-        rows = (rows_for_read(ledger, user) | rows_for_read(ledger, user, archived=True)).filter(
-            **{f"{ledger.key.attr}__in": wanted}
-        )
+        readable = rows_for_read(ledger, user) | rows_for_read(ledger, user, archived=True)
         path_attr = ledger.scope_path or "pk"
-        found = list(rows.order_by().values_list(ledger.key.attr, path_attr))
+        wanted, found = list(keys), []
+        for at in range(0, len(wanted), DAILY_KEYS_PER_LEDGER):  # every key counts
+            chunk = wanted[at : at + DAILY_KEYS_PER_LEDGER]
+            rows = readable.filter(**{f"{ledger.key.attr}__in": chunk})
+            found += rows.order_by().values_list(ledger.key.attr, path_attr)
         by_org = defaultdict(list)
         for key, path in found:
             org_id = path_ids(path)[-1] if ledger.scope_path and path else None

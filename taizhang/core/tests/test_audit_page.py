@@ -155,3 +155,27 @@ def test_the_system_administrator_no_longer_reads_the_audit(client, users):
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/core/auditentry/").status_code == 404
     assert client.get(reverse("audit-list")).status_code == 403
+
+
+def test_the_page_speaks_chinese_about_logins_grants_and_times(client, users, auditor):
+    from taizhang.core.audit import audit_record
+
+    audit_record(
+        actor=None,
+        action="login",
+        ledger="users",
+        key="allowed",
+        after={
+            "result": "密码错误",
+            "locked_until": "2023-10-16T04:00:00+00:00",
+            "role": "org_admin",
+        },
+    )
+    client.force_login(auditor)
+    page = client.get(reverse("audit-list"), {"key": "allowed"}).content.decode()
+    assert "结果：（空） → 密码错误" in page
+    assert "锁定至：（空） → 2023-10-16 12:00" in page  # Shanghai time
+    assert "角色：（空） → 党组织管理员" in page
+    assert "<td>账号</td>" in page
+    for raw in ("result", "locked_until", "org_admin", "+00:00", "<td>users</td>"):
+        assert raw not in page.split("<tbody")[1], raw

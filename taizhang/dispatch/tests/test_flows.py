@@ -482,3 +482,18 @@ def test_a_task_page_leads_to_its_progress_report(client_for, users):
     )
     page = client_for(users.allowed).get(reverse("ledger-detail", args=["tasks", "T9"]))
     assert reverse("dispatch-task-report", args=["T9"]) in page.content.decode()
+
+
+def test_daily_dynamics_count_every_change_of_a_busy_day(users, settings, monkeypatch):
+    """A day with more changes of one ledger than one query's keys counts them all."""
+    from taizhang.dispatch import selectors
+
+    monkeypatch.setattr(selectors, "DAILY_KEYS_PER_LEDGER", 2)  # several chunks
+    write("people", [{"code": f"P-D{i}", "name": f"动{i}", "org": "QSH-A-1"} for i in range(5)])
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    people = next(
+        g for g in selectors.daily(users.office, today)["groups"] if g["ledger"].name == "people"
+    )
+    assert people["count"] >= 5
