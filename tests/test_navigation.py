@@ -73,3 +73,16 @@ def test_the_system_page_links_only_to_ledgers_the_user_reads(client, everyone):
         page = client.get(reverse("system")).content.decode()
         for href in re.findall(r'href="(/ledgers/[^"]+)"', page):
             assert client.get(href).status_code == 200, f"{name}: {href}"
+
+
+def test_a_member_who_is_the_secretary_is_told_so(client, everyone):
+    write("people", [{"code": "P-A1", "name": "张三", "org": "QSH-A-1", "title": "支部书记"}])
+    client.force_login(everyone["member"])
+    page = client.get(reverse("me")).content.decode()
+    assert "书记：张三（支部书记），即本人" in page and "尚未登记书记" not in page
+
+
+def test_the_archived_view_keeps_the_organization_filter(client, everyone):
+    client.force_login(everyone["office"])
+    page = client.get(reverse("ledger-list", args=["people"]), {"org": "QSH-A"}).content.decode()
+    assert 'href="?org=QSH-A&amp;archived=1">已归档</a>' in page

@@ -27,7 +27,7 @@ def _mine(user) -> dict | None:
         "person": person,
         "fields": fields,
         "org": person.org,
-        "secretaries": [s for s in secretaries_of(person.org) if s.pk != person.pk],
+        "secretaries": secretaries_of(person.org),  # the member may be one of them
     }
 
 
