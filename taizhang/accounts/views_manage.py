@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from taizhang.core.ledger_files import check_size
+from taizhang.core.ledger_files import uploaded_file
 from taizhang.core.models import ImportPreview
 from taizhang.core.spreadsheet import FileProblem, SheetWriter
 
@@ -348,16 +348,9 @@ def users_import_view(request):
     context: dict = {}
     if request.method == "POST":
         try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-            if declared > settings.MAX_UPLOAD_BYTES + 64 * 1024:
-                check_size(declared)
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise FileProblem("请选择要导入的文件")
-            check_size(upload.size)
-            content = upload.read()
+            content, filename = uploaded_file(request)
             outcome = imports.accounts_import(
-                actor=request.user, content=content, filename=upload.name, dry_run=True
+                actor=request.user, content=content, filename=filename, dry_run=True
             )
         except FileProblem as problem:
             context["file_problem"] = str(problem)
@@ -368,11 +361,11 @@ def users_import_view(request):
             token=uuid.uuid4().hex,
             user=request.user,
             ledger=PREVIEW_LEDGER,
-            filename=upload.name[-200:],
+            filename=filename[-200:],
             content=content,
             created_at=timezone.now(),
         )
-        context.update(_preview_context(outcome), token=preview.token, filename=upload.name)
+        context.update(_preview_context(outcome), token=preview.token, filename=filename)
         status = 400 if outcome.problems else 200
         return render(request, "accounts/manage/import.html", context, status=status)
     return render(request, "accounts/manage/import.html", context)

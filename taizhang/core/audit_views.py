@@ -97,6 +97,7 @@ KEY_WORDS = {
     "status": "状态码",
     "user": "用户",
     "count": "数量",
+    "picked": "所选记录",
 }
 LIST_TITLES = {"users": "账号", "tokens": "接口令牌", "audit": "审计记录", "system": "系统"}
 ROLE_WORDS = {

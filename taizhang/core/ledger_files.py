@@ -29,6 +29,23 @@ def check_size(size: int) -> None:
         raise FileProblem(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {limit} MB")
 
 
+def uploaded_file(request) -> tuple[bytes, str]:
+    """The file of an import form, (content, name): FileProblem (Chinese) when none was
+    sent or it is over the limit — the declared length checked before Django spools the
+    body to disk (allowing for the form fields around the file)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > settings.MAX_UPLOAD_BYTES + 64 * 1024:
+        check_size(declared)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise FileProblem("请选择要导入的文件")
+    check_size(upload.size)
+    return upload.read(), upload.name
+
+
 def read_limits() -> ReadLimits:
     return ReadLimits(
         rows=settings.IMPORT_MAX_ROWS,

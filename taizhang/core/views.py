@@ -42,7 +42,13 @@ from .cells import CellError, parse_date
 from .figures import UnknownOrg, figure_registry, window_for
 from .forms import form_fields, form_values, raw_row_from_post
 from .ledger import Ledger, registry
-from .ledger_files import check_size, ledger_import, write_errors, write_export, write_template
+from .ledger_files import (
+    ledger_import,
+    uploaded_file,
+    write_errors,
+    write_export,
+    write_template,
+)
 from .ledger_read import ledger_search, search_record
 from .ledger_write import ArchiveRefused, ledger_archive, ledger_write
 from .models import ImportPreview
@@ -527,7 +533,9 @@ def ledger_export_view(request, name):
     role's cap for ledgers with personal columns (TAIZHANG_EXPORT_LIMITS)."""
     ledger = _ledger(name)
     params = _search_params(request, ledger)
-    queryset = batch_rows(ledger, request.user, keys=request.GET.getlist("keys"), params=params)
+    keys = request.GET.getlist("keys")
+    queryset = batch_rows(ledger, request.user, keys=keys, params=params)
+    recorded = {**search_record(ledger, params), **({"picked": keys[:200]} if keys else {})}
     stamp = timezone.localdate().strftime("%Y%m%d")
     filename = f"{ledger.title}台账-{stamp}.xlsx"
     cap, counted = export_cap(ledger, request.user, queryset)
@@ -537,7 +545,7 @@ def ledger_export_view(request, name):
             action="core.export.refused",
             ledger=ledger.name,
             key="",
-            after={**search_record(ledger, params), "rows": counted, "cap": cap},
+            after={**recorded, "rows": counted, "cap": cap},
         )
         messages.error(
             request,
@@ -572,7 +580,7 @@ def ledger_export_view(request, name):
         action="core.export",
         ledger=ledger.name,
         key="",
-        after={**search_record(ledger, params), "rows": count, "file": filename},
+        after={**recorded, "rows": count, "file": filename},
     )
     return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
 
@@ -627,34 +635,23 @@ def ledger_import_view(request, name):
     context = {"ledger": ledger}
     if request.method == "POST":
         try:
-            # The declared length is checked before Django spools the body to disk
-            # (allowing for the form fields around the file).
-            declared = _int(request.META.get("CONTENT_LENGTH"), 0)
-            if declared > settings.MAX_UPLOAD_BYTES + 64 * 1024:
-                check_size(declared)
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise FileProblem("请选择要导入的文件")
-            check_size(upload.size)
-            content = upload.read()
+            content, filename = uploaded_file(request)
             outcome = ledger_import(
                 ledger=ledger,
                 actor=request.user,
                 content=content,
-                filename=upload.name,
+                filename=filename,
                 dry_run=True,
             )
         except FileProblem as problem:
             context["file_problem"] = str(problem)
             return render(request, "core/ledger_import.html", context, status=400)
-        token = _preview_keep(
-            user=request.user, ledger=ledger, filename=upload.name, content=content
-        )
+        token = _preview_keep(user=request.user, ledger=ledger, filename=filename, content=content)
         outcome = _shown_outcome(ledger, request.user, outcome)
         context.update(
             outcome=outcome,
             token=token,
-            filename=upload.name,
+            filename=filename,
             **_preview_lists(ledger, outcome, request.user),
         )
     return render(request, "core/ledger_import.html", context)

@@ -106,3 +106,10 @@ def test_archived_rows_cannot_be_set_in_a_batch(client_for, users):
     assert response.status_code == 302
     person = Person.objects.get(code="P-A1")
     assert person.archived_at is not None and person.title != "X"
+
+
+def test_an_export_of_picked_rows_records_which_rows(client_for, users):
+    client = client_for(users.allowed)
+    client.get(_batch(client, action="export", keys=["P-A1", "P-A2"])["Location"])
+    entry = AuditEntry.objects.filter(action="core.export").latest("id")
+    assert entry.after["picked"] == ["P-A1", "P-A2"] and entry.after["rows"] == 2
