@@ -78,9 +78,10 @@ import numpy as np
 
 K = 5
 BINS = 128
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.55
 RECALL = 0.995  # probability that LSH proposes a pair at exactly the threshold
 ESTIMATE_SLACK = 0.2  # a candidate is verified when its estimate ≥ threshold - this
+BUCKET_CAP = 32  # a larger LSH bucket is split on further bands (see _split)
 
 STOCK_PHRASES: tuple[str, ...] = (
     # The genre's formulas (学习体会文章 of 主题教育): shingles of these are not content.
@@ -266,11 +267,18 @@ def _not_stock(h: np.ndarray) -> np.ndarray:
 
 
 def content_shingles(text: str) -> np.ndarray:
-    """The text's content shingles: hashes, sorted, unique, stock phrases' removed."""
-    h = np.sort(_shingle_hashes(_codes(text))[1])
+    """The text's content shingles: hashes, sorted, unique; no shingle of a stock phrase
+    nor one straddling an occurrence of a stock phrase."""
+    codes = _codes(text)
+    at, h = _shingle_hashes(codes)
+    stock = ~_not_stock(h)
+    if stock.any():
+        in_stock = np.concatenate(([0], np.cumsum(_covered(len(codes), at[stock]))))
+        h = h[in_stock[at + K] == in_stock[at]]
+    h = np.sort(h)
     if len(h):
         h = h[np.concatenate(([True], h[1:] != h[:-1]))]
-    return h[_not_stock(h)]
+    return h
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -414,14 +422,32 @@ def _bucket_pairs(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return np.concatenate(out)
 
 
+def _split(keys: np.ndarray, band: int) -> np.ndarray:
+    """Band `band`'s keys, where a bucket holds more than BUCKET_CAP documents refined by
+    the next bands' keys (as many as it takes): a bucket that large is boilerplate
+    outside STOCK_PHRASES (a district's own formula in every article), whose members
+    split apart on their content; documents with equal signatures never split."""
+    out = keys[:, band].copy()
+    bands = keys.shape[1]
+    for step in range(1, bands):
+        _, inverse, counts = np.unique(out, return_inverse=True, return_counts=True)
+        big = counts[inverse] > BUCKET_CAP
+        if not big.any():
+            break
+        mixed = _mix(out[big].view(np.uint64) ^ keys[big, (band + step) % bands].view(np.uint64))
+        out[big] = mixed.view(np.int64)
+    return out
+
+
 def candidate_pairs(signatures: np.ndarray, rows: int, valid: np.ndarray | None = None):
     """Distinct (i, j) index arrays, i < j, of the rows of `signatures` sharing a band key
-    at `rows` rows per band; rows where `valid` is False take no part."""
+    at `rows` rows per band (buckets over BUCKET_CAP refined, see `_split`); rows where
+    `valid` is False take no part."""
     docs = np.arange(len(signatures), dtype=np.int64)
     if valid is not None:
         docs = docs[valid]
     keys = _band_keys(signatures[docs], rows)
-    found = [_bucket_pairs(keys[:, band], docs) for band in range(keys.shape[1])]
+    found = [_bucket_pairs(_split(keys, band), docs) for band in range(keys.shape[1])]
     pairs = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return pairs >> 32, pairs & 0xFFFFFFFF
 
