@@ -38,6 +38,7 @@ test: install-test system-deps
 bench: install-test system-deps
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/similarity.py
 	$(BIN)/python bench/load.py --markdown
 	$(BIN)/python bench/load.py --markdown --postgres
 

@@ -257,13 +257,29 @@ def _stock() -> np.ndarray:
     return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.uint64)
 
 
+_FILTER_BITS = 20
+
+
+@cache
+def _stock_filter() -> np.ndarray:
+    """A direct-address filter of the stock shingles: True at their low 20 bits (one
+    look-up per shingle; `searchsorted` only for the few that pass)."""
+    table = np.zeros(1 << _FILTER_BITS, dtype=bool)
+    table[(_stock() & np.uint64((1 << _FILTER_BITS) - 1)).astype(np.int64)] = True
+    return table
+
+
 def _not_stock(h: np.ndarray) -> np.ndarray:
     """Mask of the hashes that are not shingles of a stock phrase."""
     stock = _stock()
     if not len(stock) or not len(h):
         return np.ones(len(h), dtype=bool)
-    found = np.searchsorted(stock, h)
-    return stock[np.minimum(found, len(stock) - 1)] != h
+    table = _stock_filter()
+    maybe = np.flatnonzero(table[(h & np.uint64((1 << _FILTER_BITS) - 1)).astype(np.int64)])
+    out = np.ones(len(h), dtype=bool)
+    found = np.searchsorted(stock, h[maybe])
+    out[maybe] = stock[np.minimum(found, len(stock) - 1)] != h[maybe]
+    return out
 
 
 def content_shingles(text: str) -> np.ndarray:
