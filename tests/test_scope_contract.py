@@ -211,7 +211,17 @@ def _attach(ledger, column, key):
     from taizhang.core.ledger_write import ledger_write
 
     suffix = column.accept[0]
-    content = {".pdf": b"%PDF-1.4\n%%EOF\n", ".png": b"\x89PNG\r\n\x1a\n0000"}[suffix]
+    content = {".pdf": b"%PDF-1.4\n%%EOF\n", ".png": b"\x89PNG\r\n\x1a\n0000"}.get(suffix)
+    if suffix == ".docx":  # read by the ledger (its text is taken): a real Word file
+        import io
+
+        import docx
+
+        buffer = io.BytesIO()
+        document = docx.Document()
+        document.add_paragraph("附件正文")
+        document.save(buffer)
+        content = buffer.getvalue()
     stored = attachment_store(
         ledger=ledger, column=column, actor=None, name=f"证明{suffix}", content=content
     )

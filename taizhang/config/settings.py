@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "taizhang.accounts",
     "taizhang.orgs",
     "taizhang.dispatch",
+    "taizhang.study",
     "taizhang.stats",
 ]
 
@@ -247,6 +248,32 @@ PRINT_MAX_ROWS = int(os.environ.get("TAIZHANG_PRINT_MAX_ROWS", "2000"))
 # A batch archive / restore / set on a list page handles at most this many rows.
 BATCH_MAX_ROWS = int(os.environ.get("TAIZHANG_BATCH_MAX_ROWS", "5000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+
+def _period(text: str, name: str) -> tuple[str, str]:
+    start, sep, end = text.partition("/")
+    if not sep or not start.strip() or not end.strip():
+        raise ImproperlyConfigured(f"{name} 应为“开始日期/结束日期”，例如 2023-09-15/2023-12-01")
+    return start.strip(), end.strip()
+
+
+# The campaign (主题教育) period: pages default to it, dates outside it are flagged.
+CAMPAIGN_START, CAMPAIGN_END = _period(
+    os.environ.get("TAIZHANG_CAMPAIGN", "2023-09-15/2023-12-01"), "TAIZHANG_CAMPAIGN"
+)
+# Holidays when mobile members come home (返乡): "名称:开始/结束" separated by commas.
+STUDY_HOLIDAYS = [
+    (name.strip(), *_period(period, "TAIZHANG_STUDY_HOLIDAYS"))
+    for name, _, period in (
+        item.partition(":")
+        for item in os.environ.get(
+            "TAIZHANG_STUDY_HOLIDAYS", "国庆:2023-09-29/2023-10-06,春节:2024-02-10/2024-02-17"
+        ).split(",")
+        if item.strip()
+    )
+]
+# A branch with no study session in this many days is listed as 未开展.
+STUDY_IDLE_DAYS = int(os.environ.get("TAIZHANG_STUDY_IDLE_DAYS", "14"))
 
 LOGGING = {
     "version": 1,

@@ -72,6 +72,13 @@ class Figure:
     ledger: str  # the ledger whose rows are counted (and shown on drill-down)
     where: Q | Callable[[Window], Q] | None = None
     note: str = ""  # how it is counted, in Chinese
+    # A figure that is not a count of its rows (pairs of rows, say): a function of the
+    # window and the rows returning the number; the rows are still what it drills to.
+    counter: Callable[[Window, QuerySet], int] | None = None
+    # The page that shows what it counts better than the ledger's list (a URL name taking
+    # ?from=&to=&org=), when there is one.
+    page: str = ""
+    unit: str = "条"  # what it counts, in Chinese (对 for pairs)
 
     @property
     def group(self) -> str:
@@ -87,7 +94,10 @@ class Figure:
         return queryset if where is None else queryset.filter(where)
 
     def count(self, window: Window) -> int:
-        return self.rows(window).count()
+        return self.counted(window, self.rows(window))
+
+    def counted(self, window: Window, rows: QuerySet) -> int:
+        return rows.count() if self.counter is None else self.counter(window, rows)
 
 
 @dataclass(frozen=True)
@@ -138,7 +148,7 @@ def figures_counted(window: Window) -> list[tuple[Figure, int]]:
             rows = figure.rows(window)
         except PermissionDenied:
             continue
-        counted.append((figure, rows.count()))
+        counted.append((figure, figure.counted(window, rows)))
     return counted
 
 

@@ -366,9 +366,7 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
                     registry[t].tree and code in ctx.live.get(t, set()) for t in column.targets
                 )
                 message = f"“{code}”不在您的管理范围内" if outside else f"“{code}”不存在"
-                outcome.problems.append(
-                    Problem(number, column.header, column.field, code, message)
-                )
+                outcome.problems.append(Problem(number, column.header, column.field, code, message))
 
 
 def _allowed_codes(ledger: Ledger, column: Column, ctx: WriteContext, batch_keys) -> set:

@@ -64,7 +64,7 @@ def home_of(scope, roles):
 
 
 def org_named_at(path: str) -> str:
-    """"QSH-12-Z01-02 某某村党支部": the organization a path ends at, as a clerk reads it."""
+    """ "QSH-12-Z01-02 某某村党支部": the organization a path ends at, as a clerk reads it."""
     found = tree_model().objects.filter(pk=path_ids(path)[-1]).values_list("code", "name")
     return " ".join(found[0]) if found else ""
 

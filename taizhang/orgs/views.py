@@ -37,7 +37,14 @@ def me(request):
     mine = _mine(request.user)
     if mine is None:
         raise Http404("您的账号没有关联人员信息")
-    return render(request, "orgs/me.html", mine)
+    from django.utils.safestring import mark_safe
+
+    from taizhang.shell import discovery
+
+    sections = [
+        mark_safe(html) for section in discovery.me_sections() if (html := section(request))
+    ]
+    return render(request, "orgs/me.html", {**mine, "sections": sections})
 
 
 def my_home_panel(request) -> str:

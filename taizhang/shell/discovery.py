@@ -11,7 +11,8 @@ An app contributes through its AppConfig and its modules:
   function(user) -> bool, shows the entry only to those it lets in (an entry must never
   lead to 无权访问); without it, to every signed-in user;
 - `AppConfig.commands` — {public sub-command: (management command, help)};
-- `AppConfig.home_panels` — [(dotted path of a function(request) -> HTML, order)]."""
+- `AppConfig.home_panels` — [(dotted path of a function(request) -> HTML, order)];
+- `AppConfig.me_sections` — the same, for 我的 (what the member did in that app)."""
 
 from importlib import import_module
 from importlib.util import find_spec
@@ -47,6 +48,11 @@ def commands() -> dict[str, tuple[str, str]]:
 
 def home_panels() -> list:
     entries = [e for c in _configs() for e in getattr(c, "home_panels", [])]
+    return [import_string(path) for path, _ in sorted(entries, key=lambda e: e[1])]
+
+
+def me_sections() -> list:
+    entries = [e for c in _configs() for e in getattr(c, "me_sections", [])]
     return [import_string(path) for path, _ in sorted(entries, key=lambda e: e[1])]
 
 

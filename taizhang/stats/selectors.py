@@ -15,6 +15,8 @@ def figure_link(figure, window: Window, org: str = "") -> str:
         query["from"] = window.date_from.isoformat()
     if window.date_to:
         query["to"] = window.date_to.isoformat()
+    if figure.page:
+        return reverse(figure.page) + "?" + urlencode(query)
     return reverse("ledger-list", args=[figure.ledger]) + "?" + urlencode(query)
 
 
@@ -29,6 +31,7 @@ def figure_cards(window: Window, org: str = "") -> list[dict]:
                 "key": figure.key,
                 "label": figure.label,
                 "value": count,
+                "unit": figure.unit,
                 "link": figure_link(figure, window, org),
             }
         )

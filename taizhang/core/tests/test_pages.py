@@ -38,7 +38,7 @@ def test_every_figure_links_to_exactly_the_rows_it_counts(client_for, users):
     for group in figure_cards(window_for(scope_for(users.allowed))):
         for item in group["items"]:
             page = client.get(item["link"]).content.decode()
-            assert f"共 {item['value']} 条" in page, item
+            assert f"共 {item['value']} {item['unit']}" in page, item
 
 
 def test_error_workbook_is_offered_for_a_rejected_file(client_for, users):

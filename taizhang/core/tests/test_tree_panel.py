@@ -28,9 +28,11 @@ def test_a_user_starts_at_the_top_of_their_own_scope(client_for, users):
     assert panel["trail"] == [] and panel["node"].code == "QSH-A"
     assert {n.code for n in panel["children"]} == {"QSH-A-1", "QSH-A-2"}
     # A filter outside the scope does not move the tree there.
-    panel = client_for(users.allowed).get(
-        reverse("ledger-list", args=["people"]), {"org": "QSH-B"}
-    ).context["tree"]
+    panel = (
+        client_for(users.allowed)
+        .get(reverse("ledger-list", args=["people"]), {"org": "QSH-B"})
+        .context["tree"]
+    )
     assert panel["node"].code == "QSH-A"
 
 
