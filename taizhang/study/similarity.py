@@ -11,11 +11,13 @@ LSH only find the candidate pairs.
   are the lines of `str.splitlines`; no shingle spans two, so reordering paragraphs changes
   nothing), hashed to 64 bits by a fixed polynomial over the code points followed by the
   splitmix64 finalizer: deterministic across processes, never Python's salted `hash()`. A
-  5-character shingle spans 2–3 Chinese words: a changed word kills only the 5 shingles
-  around it, and two articles sharing a theme's vocabulary (高标准农田建设, 接诉即办) share
-  few of them. Measured on the corpus below, K = 4 raises the honest pairs (same-theme
-  independent articles max 0.22, second articles max 0.40) and K = 6 lowers the copies
-  (min 0.80) for nothing: K = 5 keeps the widest gap.
+  5-character shingle spans 2–3 Chinese words: a changed word kills only the shingles
+  overlapping it, and two articles sharing a theme's vocabulary (高标准农田建设, 接诉即办) share
+  few of them. On the corpus below (seed 2024), the gap between the least similar light
+  copy and the most similar honest second article is 0.40 at K = 4, 0.43 at K = 5 and
+  0.45 at K = 6: 4 is worse; 6 is marginally better but needs 6 unchanged characters per
+  shingle (short shared passages, as highlighted by `shared_passages`, and edited texts
+  lose more), so 5.
 - Content shingles: the shingles minus those of `STOCK_PHRASES`, the formulas every article
   of the genre repeats (深入学习贯彻习近平新时代中国特色社会主义思想, 以学铸魂、以学增智…), and
   minus the shingles that straddle an occurrence of one (坚持以学铸 of 一、坚持以学铸魂): a
@@ -508,6 +510,22 @@ def similar_pairs(
                 out.append((code_a, code_b, sim))
     out.sort(key=lambda p: (-p[2], p[0], p[1]))
     return [(a, b, round(sim, 2)) for a, b, sim in out]
+
+
+def matches(
+    text: str, others: Iterable[tuple[str, str]], threshold: float = DEFAULT_THRESHOLD
+) -> list[tuple[str, float]]:
+    """The on-save check once the candidates are known (from the stored band keys, see
+    `Sketch.band_keys`): the (code, similarity rounded to 2 decimals) of the `others`
+    whose exact `similarity` to `text` ≥ threshold, most similar first, then by code."""
+    own = content_shingles(text)
+    found = []
+    for code, other in others:
+        value = _jaccard(own, content_shingles(other))
+        if value >= threshold:
+            found.append((code, value))
+    found.sort(key=lambda p: (-p[1], p[0]))
+    return [(code, round(value, 2)) for code, value in found]
 
 
 # -- highlighting --------------------------------------------------------------------------

@@ -155,6 +155,17 @@ def test_similar_pairs_agrees_with_brute_force(one_fifty, threshold):
     assert found == sorted(found, key=lambda p: (-exact[(p[0], p[1])], p[0], p[1]))
 
 
+def test_matches_is_the_on_save_check():
+    rng = random.Random(17)
+    a = article(rng, "安全生产")
+    copy, other = light_copy(rng, a), article(rng, "安全生产")
+    found = sim.matches(a, [("b", other), ("c", copy), ("d", a)])
+    assert [code for code, _ in found] == ["d", "c"]
+    assert found[0][1] == 1.0 and found[1][1] == round(similarity(a, copy), 2)
+    # the stored band keys of the copy meet the new article's: it is a candidate
+    assert set(sketch(a).band_keys) & set(sketch(copy).band_keys)
+
+
 def test_similar_pairs_output():
     rng = random.Random(8)
     a = article(rng, "民生保障")
