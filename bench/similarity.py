@@ -46,6 +46,8 @@ def main() -> None:
     sketch_s = time.perf_counter() - start
     signatures = np.stack([s.signature for s in sketches])
     first, _ = sim.candidate_pairs(signatures, sim.DEFAULT_ROWS)
+    keys = sim._band_keys(signatures, sim.DEFAULT_ROWS)
+    largest = max(np.unique(keys[:, b], return_counts=True)[1].max() for b in range(keys.shape[1]))
 
     start = time.perf_counter()
     pairs = sim.similar_pairs(items)
@@ -75,7 +77,8 @@ def main() -> None:
     )
     print(
         f"| `similar_pairs` (sketches included) | {pairs_s:.2f} s | target < 10 s; "
-        f"{len(first):,} LSH candidate pairs ({len(first) / all_pairs:.2%} of {all_pairs:,}) |"
+        f"{len(first):,} LSH candidate pairs ({len(first) / all_pairs:.2%} of {all_pairs:,}); "
+        f"largest bucket {largest} articles (split above {sim.BUCKET_CAP}) |"
     )
     print(
         f"| brute force: exact similarity of every pair | {brute_s:,.0f} s (extrapolated) | "

@@ -2,70 +2,83 @@
 database, no Django.
 
 THE similarity of two articles, everywhere (CLI, on-save check, office page), is
-`similarity(a, b)`: the exact Jaccard index of their *content shingle* sets.
+`similarity(a, b)`: the exact Jaccard index of their *content shingle* sets. MinHash and
+LSH only find the candidate pairs.
 
 - `normalize`: NFKC, then everything but letters, digits and CJK dropped (whitespace,
-  punctuation, symbols), so that re-punctuating or re-flowing a text changes nothing.
-- Shingles: every run of K = 5 consecutive characters of the normalized text, hashed to a
-  64-bit integer by a fixed polynomial over the code points followed by the splitmix64
-  finalizer (deterministic across processes: never Python's salted `hash()`). With a
-  mean Chinese word of ~1.7 characters a 5-character shingle spans 2–3 words: short enough
-  that a changed word only kills the 5 shingles around it, long enough that two articles on
-  the same theme sharing the theme's vocabulary (高标准农田建设, 接诉即办) share few of them.
+  punctuation, symbols), so that re-punctuating a text changes nothing.
+- Shingles: every run of K = 5 consecutive characters of a normalized paragraph (paragraphs
+  are the lines of `str.splitlines`; no shingle spans two, so reordering paragraphs changes
+  nothing), hashed to 64 bits by a fixed polynomial over the code points followed by the
+  splitmix64 finalizer: deterministic across processes, never Python's salted `hash()`. A
+  5-character shingle spans 2–3 Chinese words: a changed word kills only the shingles
+  overlapping it, and two articles sharing a theme's vocabulary (高标准农田建设, 接诉即办) share
+  few of them. On the corpus below (seed 2024), the gap between the least similar light
+  copy and the most similar honest second article is 0.40 at K = 4, 0.43 at K = 5 and
+  0.45 at K = 6: 4 is worse; 6 is marginally better but needs 6 unchanged characters per
+  shingle (short shared passages, as highlighted by `shared_passages`, and edited texts
+  lose more), so 5.
 - Content shingles: the shingles minus those of `STOCK_PHRASES`, the formulas every article
-  of the genre repeats (深入学习贯彻习近平新时代中国特色社会主义思想, 以学铸魂、以学增智…):
-  sharing boilerplate is not similarity. A text with no content shingles (only formulas, or
-  shorter than K) is similar to nothing, itself included.
+  of the genre repeats (深入学习贯彻习近平新时代中国特色社会主义思想, 以学铸魂、以学增智…), and
+  minus the shingles that straddle an occurrence of one (坚持以学铸 of 一、坚持以学铸魂): a
+  formula acts as a paragraph break. Sharing boilerplate is not similarity. A text with no
+  content shingles (formulas only, or shorter than K) is similar to nothing, itself
+  included.
 
-Finding the pairs among many articles without comparing every pair: MinHash + LSH.
+MinHash + LSH, to find the pairs among 10,000 articles without comparing 50 million pairs:
 
 - `Sketch`: an article's content shingles (sorted unique uint64), its MinHash signature and
   its LSH band keys. The signature is one-permutation MinHash (Li, Owen & Zhang 2012): the
   64-bit shingle hash is already a random permutation of the shingle space, its top 7 bits
-  choose one of 128 bins, the signature holds the low 32 bits of each bin's smallest hash;
-  empty bins (only for texts of a few hundred characters) borrow from the next non-empty
-  bin, salted by the distance (rotation densification, Shrivastava & Li 2014). The
-  fraction of equal bins estimates the Jaccard index (`estimate`). Because the shingles are
-  kept sorted anyway, a bin's minimum is the first shingle at or after the bin's start
-  (`np.searchsorted`): the signature costs one search instead of 128 hash permutations.
-- LSH: the 128 values are cut into bands of `rows` values; two articles whose band agrees
-  are candidates. `rows_for(threshold)` picks the largest `rows` for which a pair at the
-  threshold is found with probability ≥ 99.5 % (1 - (1 - t^rows)^bands); at the default
-  threshold 0.5 that is 42 bands of 3 rows (pairs at 0.5: 99.6 %, at 0.55: 99.95 %).
-  Candidates are filtered by their estimate (≥ threshold - 0.2, 4.5 standard deviations
-  of a 128-bin estimate) and then decided by their exact `similarity`.
-- Bucket sizes: every article shares the same boilerplate, so without `STOCK_PHRASES` the
-  minimum of many bins would be a formula's shingle, the same in every article, and every
-  article would land in the same bucket of those bands (10,000 articles: 50 million
-  candidate pairs). With the formulas removed a band agrees by chance only as often as
-  content shingles are shared; on 10,000 generated articles the largest bucket holds a
-  handful of articles (see bench/similarity.py, which prints it). Pairs inside a bucket
-  are enumerated with numpy, and texts without content have no band keys at all.
+  choose one of BINS = 128 bins, the signature holds the low 32 bits of each bin's smallest
+  hash; an empty bin (texts of a few hundred characters) borrows from the next non-empty
+  bin, salted by the distance (rotation densification, Shrivastava & Li 2014). The fraction
+  of equal bins estimates the Jaccard index (`estimate`). The shingles being sorted
+  anyway, the bins' minima are one `np.searchsorted` instead of 128 hash permutations.
+- LSH: the 128 values cut into bands of `rows` values; two articles agreeing on a band are
+  candidates. `rows_for(threshold)` takes the most rows for which a pair exactly at the
+  threshold is proposed with probability ≥ 99.5 % (1 - (1 - t^rows)^bands): at the default
+  threshold 0.55, 42 bands of 3 rows (a pair at 0.55: 99.95 %; at 0.6: 99.996 %).
+  Candidates whose estimate is under threshold - 0.2 (4.5 standard deviations of a 128-bin
+  estimate) are dropped, the others decided by their exact similarity.
+- Bucket sizes. Every article carries the same boilerplate: were the formulas' shingles
+  kept, they would be the minimum of many bins in every article, and bands would agree
+  because two articles share formulas (tests: 300 formula-heavy articles, 27 % of the
+  pairs candidates with the formulas kept, 4.5 % without). Boilerplate that is not in
+  STOCK_PHRASES (a district's own formula in every article) still makes large buckets; a
+  bucket of more than BUCKET_CAP = 32 articles is split on the next band's key, and the
+  next, so that its articles pair up only if they also agree elsewhere (identical
+  signatures never split: 100 copies of one template are 4,950 true pairs). On 10,000
+  generated articles the LSH proposes ~0.3 % of the pairs (bench/similarity.py).
 
-Why numpy and not scipy or datasketch: the slow part of MinHash in Python is hashing
-every shingle of every text (1,500 per article, 15 million for 10,000 articles) and taking
-128 minima per text; datasketch does both per shingle in Python (`MinHash.update` per
-shingle: ~1 s per 1,000 articles for the hashing alone), and scipy has no MinHash. Here a
-text is turned into its UTF-32 code points with one `encode`, its shingles hashed with a
-few whole-array operations and its signature taken with one `searchsorted`: ~0.1 ms per
-article. numpy is the only dependency.
+Why numpy and not scipy or datasketch: the slow part of MinHash in Python is hashing every
+shingle of every text (1,500 per article, 15 million for 10,000 articles) and taking 128
+minima per text. datasketch's `MinHash.update` takes one shingle per Python call (a SHA-1
+and a 128-value numpy operation each: 15 million calls), and scipy has no MinHash. Here a
+text becomes its UTF-32 code points with one `encode` and a table look-up (no per-character
+Python), its shingles are hashed with a few whole-array operations and its signature is
+one `searchsorted`: ~0.15 ms per article on this machine, numpy the only dependency.
 
-The default threshold, `DEFAULT_THRESHOLD` = 0.5, measured on `taizhang.study.corpus`
-(1,000 articles on 6 themes, 300 light copies, 300 honest second articles; seed 2024):
+`DEFAULT_THRESHOLD` = 0.55, measured on `taizhang.study.corpus` (seeds 2024, 7 and 11; per
+seed 3,000 articles on 6 themes: 1,000 light copies, 1,000 honest second articles, all
+pairs of 600 independent articles):
 
-    light copy (paragraphs reordered, a sentence replaced, 3–6 words changed)
-        min 0.78   mean 0.87
-    honest second article (the same author, the same theme, a third of the sentences reused)
-        max 0.29   mean 0.22
-    two independent articles, same theme (sharing formulas and the theme's vocabulary)
-        max 0.08   mean 0.03
-    the same, with the formulas' shingles kept (no STOCK_PHRASES)
-        max 0.14   mean 0.08
+    light copy (body paragraphs reordered, a sentence replaced, 3–6 words changed)
+        min 0.823   mean 0.90
+    the same copied again (2 rounds) / (3 rounds)
+        min 0.725 / 0.634   mean 0.82 / 0.76
+    honest second article (same author and theme, a third of the sentences reused)
+        max 0.425   mean 0.29
+    two independent articles, same theme (the formulas and the theme's vocabulary)
+        max 0.184   mean 0.071   (with the formulas' shingles kept: max 0.238, mean 0.096)
+    two independent articles, different themes
+        max 0.132   mean 0.040
 
-0.5 sits between: 0.21 above the most similar honest second article, 0.28 below the least
-similar light copy. An honest second article reusing a third of its author's sentences
-scores ~1/3 ÷ (2 - 1/3) ≈ 0.2; reusing half would score ~0.33; a copy hitting 0.5 keeps
-two thirds of its source unchanged.
+0.55 lies 0.125 above the most similar honest second article of 3,000 and 0.27 below the
+least similar light copy of 3,000; it still catches a text copied through three rounds of
+light edits. In sentences: an article reusing a fraction f of another's sentences scores
+about f / (2 - f), so 0.55 is reached at f ≈ 0.71 — more than two thirds of a text taken
+over — while reusing a third scores ~0.2 (plus the theme's shared vocabulary, ~0.07).
 """
 
 import re
@@ -156,7 +169,6 @@ STOCK_PHRASES: tuple[str, ...] = (
 )
 
 _DROP = re.compile(r"[\W_]+")
-_MASK64 = (1 << 64) - 1
 # Odd 64-bit multipliers of the shingle polynomial (fixed: the hashes are stored).
 _POLY = tuple(
     np.uint64(m)
@@ -221,8 +233,9 @@ def _codes(text: str) -> np.ndarray:
     if (classes == _NFKC).any():
         text = "\0".join(normalize(paragraph) for paragraph in text.splitlines())
         return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    kept = codes[(classes == _KEEP) | (classes == _BREAK)].astype(np.uint64)
-    kept[classes[(classes == _KEEP) | (classes == _BREAK)] == _BREAK] = 0
+    keep = (classes == _KEEP) | (classes == _BREAK)
+    kept = codes[keep].astype(np.uint64)
+    kept[classes[keep] == _BREAK] = 0
     return kept
 
 
@@ -475,6 +488,8 @@ def similar_pairs(
     similarity rounded to 2 decimals) with code_a < code_b, most similar first then by
     codes. Candidates come from LSH (see the module docstring): a pair well above the
     threshold is found with certainty in practice, one exactly at it with ≥ 99.5 %."""
+    if not 0 < threshold <= 1:
+        raise ValueError(f"a threshold is in (0, 1], not {threshold}")
     items = list(items)
     sketches = [sketch(text) for _, text in items]
     if len(items) < 2:
@@ -487,17 +502,30 @@ def similar_pairs(
     for start in range(0, len(first), chunk):
         i, j = first[start : start + chunk], second[start : start + chunk]
         agree = np.count_nonzero(signatures[i] == signatures[j], axis=1) / BINS
-        for a, b in zip(
-            i[agree >= threshold - ESTIMATE_SLACK],
-            j[agree >= threshold - ESTIMATE_SLACK],
-            strict=True,
-        ):
+        near = agree >= threshold - ESTIMATE_SLACK
+        for a, b in zip(i[near].tolist(), j[near].tolist(), strict=True):
             sim = _jaccard(sketches[a].shingles, sketches[b].shingles)
             if sim >= threshold:
                 code_a, code_b = sorted((items[a][0], items[b][0]))
                 out.append((code_a, code_b, sim))
     out.sort(key=lambda p: (-p[2], p[0], p[1]))
     return [(a, b, round(sim, 2)) for a, b, sim in out]
+
+
+def matches(
+    text: str, others: Iterable[tuple[str, str]], threshold: float = DEFAULT_THRESHOLD
+) -> list[tuple[str, float]]:
+    """The on-save check once the candidates are known (from the stored band keys, see
+    `Sketch.band_keys`): the (code, similarity rounded to 2 decimals) of the `others`
+    whose exact `similarity` to `text` ≥ threshold, most similar first, then by code."""
+    own = content_shingles(text)
+    found = []
+    for code, other in others:
+        value = _jaccard(own, content_shingles(other))
+        if value >= threshold:
+            found.append((code, value))
+    found.sort(key=lambda p: (-p[1], p[0]))
+    return [(code, round(value, 2)) for code, value in found]
 
 
 # -- highlighting --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from taizhang.study.corpus import (
     THEMES,
     article,
     content_sentence,
+    corpus,
     light_copy,
     second_article,
 )
@@ -152,6 +153,17 @@ def test_similar_pairs_agrees_with_brute_force(one_fifty, threshold):
     assert sum(s >= threshold for s in exact.values()) >= 10  # the case is not empty
     # most similar first (unrounded), then by codes
     assert found == sorted(found, key=lambda p: (-exact[(p[0], p[1])], p[0], p[1]))
+
+
+def test_matches_is_the_on_save_check():
+    rng = random.Random(17)
+    a = article(rng, "安全生产")
+    copy, other = light_copy(rng, a), article(rng, "安全生产")
+    found = sim.matches(a, [("b", other), ("c", copy), ("d", a)])
+    assert [code for code, _ in found] == ["d", "c"]
+    assert found[0][1] == 1.0 and found[1][1] == round(similarity(a, copy), 2)
+    # the stored band keys of the copy meet the new article's: it is a candidate
+    assert set(sketch(a).band_keys) & set(sketch(copy).band_keys)
 
 
 def test_similar_pairs_output():
@@ -305,3 +317,36 @@ def test_sketch_bytes_and_band_keys():
     fixed = sketch("以学铸魂，筑牢信仰之基。网格员老王反映的问题已经解决。")
     assert fixed.band_keys[:2] == GOLDEN_KEYS
     assert sketch("。").band_keys == [] and sketch("。").empty
+
+
+def test_a_template_copied_by_forty_is_every_pair():
+    """Forty identical copies fill every bucket past BUCKET_CAP; identical signatures are
+    never split apart: all 780 pairs are reported."""
+    rng = random.Random(13)
+    template = article(rng, "基层治理")
+    items = [(f"T{i:03d}", template) for i in range(40)]
+    items += [(f"X{i:03d}", article(rng, "基层治理")) for i in range(60)]
+    pairs = similar_pairs(items)
+    assert len(pairs) == 40 * 39 // 2
+    assert all(a.startswith("T") and b.startswith("T") and s == 1.0 for a, b, s in pairs)
+
+
+def test_rows_for():
+    assert sim.DEFAULT_ROWS == sim.rows_for(DEFAULT_THRESHOLD) == 3
+    for t in (0.2, 0.35, 0.5, 0.55, 0.7, 0.85, 1.0):
+        rows = sim.rows_for(t)
+        assert 1 - (1 - t**rows) ** (sim.BINS // rows) >= sim.RECALL
+    with pytest.raises(ValueError):
+        similar_pairs([("a", "x")], threshold=0)
+
+
+def test_corpus_is_deterministic_and_realistic():
+    items, planted = corpus(random.Random(1), 105, planted=3)
+    again, planted_again = corpus(random.Random(1), 105, planted=3)
+    assert items == again and planted == planted_again
+    assert len(items) == 105 and len(planted) == 3
+    assert [code for code, _ in items] == sorted(code for code, _ in items)
+    assert all(len(text.split("\n")) in range(5, 9) for _, text in items)
+    lengths = [len(text) for _, text in items]
+    assert 1300 <= min(lengths) and 1400 <= sum(lengths) / len(lengths) <= 1650
+    assert {(a, b) for a, b, _ in similar_pairs(items)} == planted
