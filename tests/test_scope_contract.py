@@ -178,6 +178,22 @@ def test_reads_follow_the_roles_and_subtrees_granted(client, contract, ledger_na
             api = client.get(f"/api/v1/{ledger.name}/", {"q": key, "page_size": 500}).json()
             keys = {item[ledger.key.field] for item in api["items"]}
             _check(f"{where} in the API list", key in keys, oracle.reads(org))
+    # A row's own pages (an app's related links: a checklist, a report form, a code)
+    # open through the same door: refused with the ledger, 404 outside read scope; a
+    # page for writers may refuse a reader (403), never a writer.
+    for org, key in rows.items():
+        obj = ledger.model.objects.get(**{ledger.key.attr: key})
+        for label, url in ledger.related_links(obj):
+            if "?" in url:
+                continue  # a filtered list: it shows only readable rows (checked above)
+            got = client.get(url).status_code
+            expected = oracle.row_status(org, write=False)
+            if expected == 200 and not oracle.writes(org):
+                assert got in (200, 403), f"{user_name} {label} of {key}: got {got}"
+            elif not oracle.reads_ledger():  # refused either way, nothing revealed
+                assert got in (403, 404), f"{user_name} {label} of {key}: got {got}"
+            else:
+                _check(f"{user_name} {label} of {key} in {org}", got, expected)
     # Figures and their drill-down count only what the user reads.
     for figure in (f for f in figure_registry.values() if f.ledger == ledger.name):
         url = reverse("ledger-list", args=[ledger.name])
@@ -186,6 +202,12 @@ def test_reads_follow_the_roles_and_subtrees_granted(client, contract, ledger_na
         if listed == 200:
             expected = figure.rows(_window(user)).count()
             assert f"共 {expected} 条" in response.content.decode(), figure.key
+        if figure.page:  # its own page shows the same number, to the same readers
+            window = _window(user)
+            page = client.get(reverse(figure.page))
+            if listed == 200 and page.status_code == 200:
+                count = figure.counted(window, figure.rows(window))
+                assert f"共 {count} {figure.unit}" in page.content.decode(), figure.key
     # Attachments are served through the row's read door.
     for column in (c for c in ledger.columns if c.kind.name == "file"):
         for org, key in rows.items():

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from taizhang.core.access import masker, may_read, org_path_for_read, rows_for_read
+from taizhang.core.access import masker, may_read, rows_for_read
 from taizhang.core.campaign import campaign_period
 from taizhang.core.ledger import registry
 from taizhang.core.scope import scope_for, subtree_q
@@ -56,10 +56,13 @@ def attended_ids(date_from: dt.date | None, date_to: dt.date | None):
 
 def home_org(user, code: str = "") -> Organization | None:
     """The organization a page shows: `code` if the user reads it, else their own."""
+    roles = registry["people"].read_roles
     if code:
-        path = org_path_for_read(user, code)
-        return Organization.objects.filter(path=path).first() if path else None
-    return home_of(scope_for(user), registry["people"].read_roles)
+        # Held with a role that reads its people (a member grant opens no such page).
+        scope = scope_for(user)
+        found = scope.filter(live_orgs().filter(code=code), "path", roles)
+        return found.first()
+    return home_of(scope_for(user), roles)
 
 
 @dataclass

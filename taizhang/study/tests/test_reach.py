@@ -180,3 +180,45 @@ def test_categories_page_for_inspector_masks_phones(users, studied, client_for):
     )
     page = client_for(users.inspector).get("/study/categories/").content.decode()
     assert "周书记" in page and "137****1111" in page and "13700001111" not in page
+
+
+@pytest.fixture
+def two_grants(users, district):
+    from taizhang.accounts.services import grant_add, user_create
+
+    def make(name, second_role, second_org):
+        user = user_create(
+            actor=None,
+            username=name,
+            password="Two-grants-2023!",
+            role="org_admin",
+            org=district.orgs["QSH-A"],
+        )
+        grant_add(actor=None, user=user, role=second_role, org=district.orgs[second_org])
+        return user
+
+    return make("wm", "member", "QSH-B-1"), make("wr", "inspector", "QSH")
+
+
+def test_a_member_grant_widens_nothing(studied, two_grants, client_for):
+    writer_and_member, _ = two_grants
+    client = client_for(writer_and_member)
+    assert client.get("/study/?org=QSH-B").status_code == 404
+    assert client.get("/study/categories/?org=QSH-B").status_code == 404
+    assert client.get("/study/reach.xlsx?org=QSH-B-1").status_code == 404
+    page = client.get("/study/").content.decode()
+    assert "王小明" in page and "李四" not in page
+    assert client.post("/study/home-delivery/", {"person": "P-B1"}).status_code == 404
+    assert not StudySession.objects.filter(form=StudyForm.AT_HOME).exists()
+
+
+def test_an_inspector_grant_reads_but_does_not_plan(studied, two_grants, client_for):
+    write("people", [{"code": "P-B1", "mobile": "13612345678"}])
+    _, writer_and_reader = two_grants
+    client = client_for(writer_and_reader)
+    page = client.get("/study/?org=QSH-B").content.decode()
+    assert "李四" in page and "136****5678" in page and "13612345678" not in page
+    client.post("/study/home-delivery/", {"person": "P-B1", "on": "2023-10-20"})
+    assert not StudySession.objects.filter(form=StudyForm.AT_HOME).exists()
+    client.post("/study/home-delivery/", {"person": "P-A4", "on": "2023-10-20"})
+    assert StudySession.objects.filter(form=StudyForm.AT_HOME).count() == 1
