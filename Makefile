@@ -39,6 +39,7 @@ bench: install-test system-deps
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/similarity.py
+	$(BIN)/python bench/study.py
 	$(BIN)/python bench/load.py --markdown
 	$(BIN)/python bench/load.py --markdown --postgres
 
