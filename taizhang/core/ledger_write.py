@@ -211,6 +211,8 @@ def _check_and_write(
     for index, field_name, message in ledger.warn_rows(merged, ctx):
         number, row = merged[index]
         _add(outcome.warnings, ledger, number, field_name, row.get(field_name), message)
+    order = {c.field: i for i, c in enumerate(ledger.columns)}
+    outcome.warnings.sort(key=lambda p: (p.row or 0, order.get(p.field, 0)))
     changes = _diff(ledger, merged, ctx, outcome)
     if outcome.warnings and not confirmed:
         outcome.held = True

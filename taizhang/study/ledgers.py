@@ -120,8 +120,8 @@ class StudySessionLedger(Ledger):
                 (
                     index,
                     "attendees",
-                    f"{shown}{more}不是本组织（含下级组织）的人员，"
-                    "如为异地参学的流动党员或联系点领导，请确认后保存",
+                    f"{shown}{more}不是本组织（含下级组织）的人员"
+                    "（异地参学的流动党员、联系点领导可以保留），请核对",
                 )
             )
         return warnings

@@ -188,3 +188,43 @@ def test_sign_code_only_for_writers(users, district, client_for):
     page = client_for(users.allowed).get(f"/study/sessions/{session.code}/code/")
     assert page.status_code == 200 and "<svg" in page.content.decode()
     assert session.sign_token in page.content.decode()
+
+
+def test_a_clerks_file_imports_with_its_warnings_printed(district, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from conftest import xlsx_bytes
+
+    rows = [
+        ["湖坊镇党委学习活动台账"],
+        ["填报单位：湖坊镇党委", None, "填报日期：2023年10月20日"],
+        [
+            "序号",
+            "活动编号*",
+            "组织编码\n(必填)",
+            "学习日期",
+            "学习形式",
+            "学习主题",
+            "参加人员编号",
+        ],
+        [1, "XX-1", "QSH-A-1", "2023/10/16", "支部集中学习", "学习党章", "P-A1、P-A2"],
+        [2, "XX-2", "QSH-A-1", "2024.3.1", "其他", "", ""],
+        ["合计", None, None, None, None, None, None],
+    ]
+    path = tmp_path / "学习活动.xlsx"
+    path.write_bytes(xlsx_bytes(rows))
+    call_command("ledger_import", "study_sessions", str(path))
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("提示：第4行 参加人员编号: 王小明不是本组织")
+    assert lines[1].startswith("提示：第5行 学习日期: 2024-03-01 不在主题教育期间")
+    assert "新增 2 条" in out
+    assert sorted(StudySession.objects.values_list("code", flat=True)) == ["XX-1", "XX-2"]
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx_bytes([rows[2], [1, "XX-3", "QSH-A-1", "2023-10-16", "自学"]]))
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("ledger_import", "study_sessions", str(bad))
+    assert exit_code.value.code == 1
+    assert "第2行 学习形式:" in capsys.readouterr().out
+    assert not StudySession.objects.filter(code="XX-3").exists()

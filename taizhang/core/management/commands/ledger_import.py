@@ -40,5 +40,7 @@ class Command(TaizhangCommand):
             for problem in outcome.problems:
                 self.stdout.write(problem.line())
             self.reject(f"共 {len(outcome.problems)} 处问题，未写入任何数据。")
+        for warning in outcome.warnings:
+            self.stdout.write(f"提示：{warning.line()}")
         verb = "检查通过，将" if dry_run else "导入完成："
         self.stdout.write(f"{verb}{outcome.summary()}。")
