@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "taizhang.orgs",
     "taizhang.dispatch",
     "taizhang.study",
+    "taizhang.research",
     "taizhang.stats",
 ]
 
@@ -281,3 +282,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TAIZHANG_LOG_LEVEL", "WARNING")},
 }
+# Two trips of different leaders at one target closer than this are 扎堆调研 (LEDGERS.md §2).
+RESEARCH_CROWDING_DAYS = int(os.environ.get("TAIZHANG_RESEARCH_CROWDING_DAYS", "7"))

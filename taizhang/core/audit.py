@@ -34,6 +34,7 @@ ACTION_LABELS = {
     **dict(AuditEntry.Action.choices),
     "core.attachment.stored": "上传附件",
     "core.export": "导出",
+    "core.warnings.confirmed": "确认提示后保存",
     "core.export.refused": "导出被拒绝",
     "core.access.denied": "越权访问被拒绝",
     "core.audit.export": "导出审计记录",

@@ -17,7 +17,7 @@ _UNKNOWN = object()
 # The pages of a whole ledger sit beside its rows' pages (/ledgers/people/print/ beside
 # /ledgers/people/KEY/): these words cannot be keys (core/urls.py; a test keeps them in step).
 RESERVED_KEYS = frozenset(
-    {"new", "print", "batch", "tree", "import", "export.xlsx", "template.xlsx"}
+    {"new", "print", "batch", "tree", "check", "pick", "import", "export.xlsx", "template.xlsx"}
 )
 ALL_READERS = frozenset({"admin", "office", "leader", "org_admin", "inspector"})
 ORG_WRITERS = frozenset({"admin", "office", "org_admin"})
@@ -169,6 +169,8 @@ class Ledger:
     scope_via: str | None = None
     date_field: str | None = None  # the ledger's own date, for figures' --from / --to
     tree: bool = False  # the org tree itself (exactly one ledger)
+    # Its form shows the warnings (`warn_rows`) as the fields change, before saving.
+    live_warnings: bool = False
     search_fields: tuple[str, ...] = ()
     list_fields: tuple[str, ...] = ()
     default_order: str = "pk"

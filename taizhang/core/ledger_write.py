@@ -29,6 +29,7 @@ from .models import AuditEntry
 from .scope import Scope, scope_for
 
 CHUNK = 500
+CONFIRMED = "core.warnings.confirmed"
 REQUIRED = "必填，不能为空"
 logger = logging.getLogger(__name__)
 
@@ -208,9 +209,11 @@ def _check_and_write(
         order = {c.field: i for i, c in enumerate(ledger.columns)}
         outcome.problems.sort(key=lambda p: (p.row or 0, order.get(p.field, 0)))
         return outcome
+    warned: dict[str, list[str]] = {}  # row key -> its warnings, for the audit
     for index, field_name, message in ledger.warn_rows(merged, ctx):
         number, row = merged[index]
         _add(outcome.warnings, ledger, number, field_name, row.get(field_name), message)
+        warned.setdefault(row.get(ledger.key.field), []).append(outcome.warnings[-1].line())
     order = {c.field: i for i, c in enumerate(ledger.columns)}
     outcome.warnings.sort(key=lambda p: (p.row or 0, order.get(p.field, 0)))
     changes = _diff(ledger, merged, ctx, outcome)
@@ -221,6 +224,16 @@ def _check_and_write(
         if planned is not None:
             planned.update(row[ledger.key.field] for stored, _, row in changes if stored is None)
         _save(ledger, changes, ctx)
+        if warned and not ctx.system:
+            # Saved anyway: who confirmed which warnings, beside the change itself.
+            for key, lines in warned.items():
+                audit_record(
+                    actor=actor,
+                    action=CONFIRMED,
+                    ledger=ledger.name,
+                    key=key,
+                    after={"已确认的提示": lines},
+                )
         if len(changes) >= ANALYZE_AFTER:
             tables = [ledger.model, AuditEntry]
             tables += [
@@ -367,8 +380,30 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
                 outside = any(
                     registry[t].tree and code in ctx.live.get(t, set()) for t in column.targets
                 )
-                message = f"“{code}”不在您的管理范围内" if outside else f"“{code}”不存在"
+                if outside:
+                    message = f"“{code}”不在您的管理范围内"
+                elif _archived_readable(column, code, ctx):
+                    message = f"“{code}”已归档，不能再引用"
+                else:
+                    message = f"“{code}”不存在"
                 outcome.problems.append(Problem(number, column.header, column.field, code, message))
+
+
+def _archived_readable(column: Column, code: str, ctx: WriteContext) -> bool:
+    """Whether `code` names an archived row the writer could read (so saying so reveals
+    nothing they could not see on its 已归档 list)."""
+    for target in column.targets:
+        if code not in ctx.ids.get(target, {}) or code in ctx.live.get(target, set()):
+            continue
+        if ctx.system:
+            return True
+        try:
+            rows = rows_for_read(registry[target], ctx.scope, archived=True)
+        except PermissionDenied:
+            continue
+        if rows.filter(**{registry[target].key.attr: code}).exists():
+            return True
+    return False
 
 
 def _allowed_codes(ledger: Ledger, column: Column, ctx: WriteContext, batch_keys) -> set:

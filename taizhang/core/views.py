@@ -439,6 +439,61 @@ def ledger_edit(request, name, key=None):
     )
 
 
+PICK_LIMIT = 15
+
+
+@login_required
+def ledger_pick(request, name):
+    """Rows another ledger's reference column may name, matching what is typed (code,
+    name, pinyin initials where the target ledger keeps them): the form's suggestions for
+    a column that names a row of one of several ledgers (调研对象编码)."""
+    ledger = _ledger(name)
+    try:
+        column = ledger.column(request.GET.get("field", ""))
+    except KeyError:
+        raise Http404("没有这一列") from None
+    q = request.GET.get(column.field, "").strip()
+    found = []
+    for target_name in column.targets if q else ():
+        target = registry[target_name]
+        try:
+            rows = ledger_search(target, request.user, q=q)[:PICK_LIMIT]
+        except PermissionDenied:
+            continue
+        label = target.name_column
+        for obj in rows:
+            found.append(
+                (target.key_of(obj), getattr(obj, label.attr, "") if label else "", target.title)
+            )
+    return render(request, "core/_ref_pick.html", {"found": found})
+
+
+@require_POST
+@login_required
+def ledger_check(request, name):
+    """What saving the form as it stands would warn about (a dry run, nothing written):
+    the form of a ledger with `live_warnings` asks as its fields change."""
+    ledger = _ledger(name)
+    _writable(ledger, request.user)
+    key = request.GET.get("key", "")
+    obj = fetch_for_write(ledger, request.user, key) if key else None
+    raw = raw_row_from_post(ledger, request.POST, editing=obj is not None)
+    if obj is not None:
+        raw[ledger.key.field] = key
+    warnings = []
+    if raw.get(ledger.key.field):
+        outcome = ledger_write(
+            ledger=ledger,
+            actor=request.user,
+            rows=[(None, raw)],
+            mode="update" if obj else "create",
+            dry_run=True,
+            confirmed=False,
+        )
+        warnings = [w.line() for w in outcome.warnings]
+    return render(request, "core/_live_check.html", {"warning_lines": warnings})
+
+
 @require_POST
 @login_required
 def ledger_archive_view(request, name, key):

@@ -6,6 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from taizhang.core.access import may_read, rows_for_read
+from taizhang.core.ics import Event, ics_document
 from taizhang.core.ledger import registry
 
 
@@ -28,39 +29,21 @@ def month_grid(meetings, month: dt.date) -> dict:
     return {"weeks": weeks, "month": first, "previous": previous, "following": following}
 
 
-def _escape(text: str) -> str:
-    return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
-
-
-def _stamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def ics_for(user) -> str:
     """The meetings the user attends (as a person), within what they may read."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//taizhang//dispatch//ZH",
-        "X-WR-CALNAME:会议日历",
-    ]
     ledger = registry["meetings"]
     person = getattr(user, "person_id", None)
+    events = []
     if person and may_read(ledger, user):
         meetings = rows_for_read(ledger, user).filter(attendees=person).select_related("org")
-        now = _stamp(timezone.now())
-        for meeting in meetings.order_by("held_at")[:2000]:
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:{_escape(meeting.code)}@taizhang",
-                f"DTSTAMP:{now}",
-                f"DTSTART:{_stamp(meeting.held_at)}",
-                f"DTEND:{_stamp(meeting.held_at + dt.timedelta(hours=1))}",
-                f"SUMMARY:{_escape(meeting.topic or meeting.kind)}",
-                f"LOCATION:{_escape(meeting.org.name)}",
-                "END:VEVENT",
-            ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+        events = [
+            Event(
+                uid=meeting.code,
+                starts_at=meeting.held_at,
+                ends_at=meeting.held_at + dt.timedelta(hours=1),
+                summary=meeting.topic or meeting.kind,
+                location=meeting.org.name,
+            )
+            for meeting in meetings.order_by("held_at")[:2000]
+        ]
+    return ics_document("会议日历", events, product="dispatch")

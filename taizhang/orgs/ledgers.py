@@ -357,7 +357,7 @@ class EnterpriseLedger(Ledger):
         Column("属地组织编码", "local_org", "ref", ref="orgs"),
         Column("包联干部人员编号", "cadres", "refs", ref="people"),
     ]
-    search_fields = ("credit_code", "name")
+    search_fields = ("credit_code", "name", "name_initials")
     list_fields = ("credit_code", "name", "kind", "local_org", "cadres")
     default_order = "credit_code"
     # Scoped by its 属地组织; with none, by the organization of whoever registered it.
@@ -370,3 +370,6 @@ class EnterpriseLedger(Ledger):
             "name": f"示例企业{ex.n}有限公司",
             "local_org": ex.org,
         }
+
+    def prepare(self, obj, row, ctx):
+        obj.name_initials = initials(obj.name)

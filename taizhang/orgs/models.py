@@ -126,6 +126,8 @@ class EnterpriseKind(models.TextChoices):
 class Enterprise(LedgerModel):
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=200)
+    # Pinyin initials of the name (" ncxskjyxgs"), to find 鑫盛 by typing "xs".
+    name_initials = models.CharField(max_length=255, default="")
     kind = models.CharField("企业类别", max_length=16, choices=EnterpriseKind.choices, blank=True)
     local_org = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="enterprises"

@@ -1,0 +1,50 @@
+"""Figures of research (LEDGERS.md §4), each drillable to its rows."""
+
+from django.db.models import Q
+
+from taizhang.core.figures import Figure, figure_group, register_figures
+
+from .models import TripStatus
+
+
+def _in_findings(window):
+    from .selectors import as_trips
+    from .services import window as crowding_window
+    from .conflicts import findings
+
+    rows = window.rows("research_trips")
+    codes = {code for f in findings(as_trips(rows), window=crowding_window()) for code in f.trips}
+    return Q(code__in=codes)
+
+
+def _findings(window, rows) -> int:
+    from .conflicts import findings
+    from .selectors import as_trips
+    from .services import window as crowding_window
+
+    return len(findings(as_trips(window.rows("research_trips")), window=crowding_window()))
+
+
+figure_group("research", "调查研究", order=40)
+register_figures(
+    Figure("research.categories", "调研选题类型", "research_categories"),
+    Figure("research.topics", "调研选题", "research_topics"),
+    Figure(
+        "research.trips",
+        "已完成调研",
+        "research_trips",
+        Q(status=TripStatus.DONE),
+        note="调研状态为已完成",
+    ),
+    Figure("research.reports", "调研报告", "research_reports"),
+    Figure(
+        "research.conflicts",
+        "扎堆、多头、重复调研",
+        "research_trips",
+        _in_findings,
+        note="未取消的调研活动中，扎堆、多头、重复调研的问题组数",
+        counter=_findings,
+        page="research-conflicts",
+        unit="组",
+    ),
+)

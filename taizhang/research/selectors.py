@@ -1,0 +1,176 @@
+"""Reads of the research app, through the read door: the conflict findings with their
+trips, a target's research history, month calendars of a leader or a target, the overview
+category → topic → trips → report, and names of targets (organizations or enterprises)."""
+
+import calendar as pycal
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from taizhang.core.access import may_read, rows_for_read
+from taizhang.core.ledger import registry
+from taizhang.core.scope import scope_for
+from taizhang.core.tree import live_orgs
+
+from .conflicts import Finding, Trip, findings
+from .models import ResearchTrip, TripStatus
+from .services import KIND_WORDS, window
+
+
+
+def reads_research(user) -> bool:
+    return may_read(registry["research_trips"], user)
+
+
+def trips_for(user, *, date_from=None, date_to=None):
+    trips = rows_for_read(registry["research_trips"], user).select_related(
+        "topic__category", "topic__lead", "leader"
+    )
+    if date_from:
+        trips = trips.filter(starts_at__date__gte=date_from)
+    if date_to:
+        trips = trips.filter(starts_at__date__lte=date_to)
+    return trips
+
+
+def as_trips(queryset) -> list[Trip]:
+    rows = queryset.exclude(status=TripStatus.CANCELLED).values_list(
+        "code",
+        "topic__code",
+        "topic__category__code",
+        "topic__lead__code",
+        "leader__code",
+        "target",
+        "starts_at",
+        "ends_at",
+    )
+    return [Trip(*row) for row in rows]
+
+
+@dataclass
+class FindingView:
+    finding: Finding
+    label: str
+    trips: list = field(default_factory=list)
+    target_name: str = ""
+
+
+def findings_for(user, *, date_from=None, date_to=None) -> list[FindingView]:
+    """Every finding among the trips the user reads (within the dates), with its trips."""
+    queryset = trips_for(user, date_from=date_from, date_to=date_to)
+    found = findings(as_trips(queryset), window=window())
+    codes = {code for f in found for code in f.trips}
+    trips = {t.code: t for t in queryset.filter(code__in=codes)}
+    names = target_names(user, {f.target for f in found})
+    return [
+        FindingView(
+            finding=f,
+            label=KIND_WORDS[f.kind],
+            trips=sorted((trips[c] for c in f.trips), key=lambda t: (t.starts_at, t.code)),
+            target_name=names.get(f.target, ""),
+        )
+        for f in found
+    ]
+
+
+def target_names(user, codes, *, in_scope: bool = False) -> dict[str, str]:
+    """{code: name} of the targets: organizations (the district's common vocabulary; with
+    `in_scope`, only those the user holds) and the enterprises the user reads."""
+    codes = list(codes)
+    orgs = live_orgs().filter(code__in=codes)
+    if in_scope:
+        scope = scope_for(user)
+        orgs = scope.filter(orgs, "path", registry["research_trips"].read_roles)
+    names = dict(orgs.values_list("code", "name"))
+    try:
+        enterprises = rows_for_read(registry["enterprises"], user)
+        names.update(
+            enterprises.filter(credit_code__in=codes).values_list("credit_code", "name")
+        )
+    except PermissionDenied:
+        pass
+    return names
+
+
+def target_history(user, code: str):
+    return trips_for(user).filter(target=code).order_by("-starts_at", "code")
+
+
+def month_grid(trips, month: dt.date) -> dict:
+    """A month view: weeks of days, each with the trips that cover it."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=timezone.get_current_timezone())
+    end = dt.datetime.combine(following, dt.time(), tzinfo=timezone.get_current_timezone())
+    by_day: dict[dt.date, list] = {}
+    for trip in trips.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at"):
+        day = max(timezone.localtime(trip.starts_at).date(), first)
+        last = min(timezone.localtime(trip.ends_at).date(), following - dt.timedelta(days=1))
+        while day <= last:
+            by_day.setdefault(day, []).append(trip)
+            day += dt.timedelta(days=1)
+    weeks = [
+        [{"day": d, "in_month": d.month == first.month, "trips": by_day.get(d, [])} for d in week]
+        for week in pycal.Calendar().monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    return {"weeks": weeks, "month": first, "previous": previous, "following": following}
+
+
+@dataclass
+class TopicRow:
+    topic: object
+    trips: int = 0
+    done: int = 0
+    planned: int = 0
+    reports: int = 0
+
+
+def overview(user) -> dict:
+    """Category → topic → trips → report; the topics the office chases; reports per leader."""
+    topics = rows_for_read(registry["research_topics"], user).select_related("category", "lead")
+    trips = rows_for_read(registry["research_trips"], user).order_by()
+    reports = rows_for_read(registry["research_reports"], user).order_by()
+    counted = {
+        row["topic_id"]: row
+        for row in trips.values("topic_id").annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=Q(status=TripStatus.DONE)),
+            planned=Count("pk", filter=Q(status=TripStatus.PLANNED)),
+        )
+    }
+    reported = dict(reports.values_list("topic_id").annotate(n=Count("pk")))
+    categories: dict = {}
+    no_trip, no_report = [], []
+    for topic in topics.order_by("category__code", "code"):
+        row = counted.get(topic.pk, {})
+        item = TopicRow(
+            topic,
+            trips=row.get("n", 0),
+            done=row.get("done", 0),
+            planned=row.get("planned", 0),
+            reports=reported.get(topic.pk, 0),
+        )
+        categories.setdefault(topic.category, []).append(item)
+        if not item.trips:
+            no_trip.append(item)
+        elif not item.reports:
+            no_report.append(item)
+    by_leader = (
+        reports.values("topic__lead__code", "topic__lead__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "topic__lead__code")
+    )
+    return {
+        "categories": sorted(categories.items(), key=lambda item: item[0].code),
+        "no_trip": no_trip,
+        "no_report": no_report,
+        "by_leader": list(by_leader),
+    }
+
+
+def trip_done(trip: ResearchTrip) -> bool:
+    return trip.status == TripStatus.DONE

@@ -1,0 +1,184 @@
+"""Research: the live conflict check of trips being written (LEDGERS.md §2, through the
+pure engine in conflicts.py), and a leader's calendar feed."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from taizhang.core.audit import audit_record
+from taizhang.orgs.models import Person
+
+from .conflicts import Trip, conflicts_of, free_days
+from .models import LeaderFeed, ResearchTopic, ResearchTrip, TripStatus
+
+KIND_WORDS = {"crowding": "扎堆调研", "multi_head": "多头调研", "duplicate": "重复调研"}
+
+
+def window() -> dt.timedelta:
+    return dt.timedelta(days=settings.RESEARCH_CROWDING_DAYS)
+
+
+def _day(value: dt.datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{local.month}月{local.day}日"
+
+
+def trips_stored(*, targets=(), topics=(), exclude=()) -> list[Trip]:
+    """Live trips that are not cancelled, at these targets or of these topics."""
+    query = Q(target__in=list(targets)) | Q(topic__code__in=list(topics))
+    rows = (
+        ResearchTrip.objects.filter(query, archived_at=None)
+        .exclude(status=TripStatus.CANCELLED)
+        .exclude(code__in=list(exclude))
+        .values_list(
+            "code",
+            "topic__code",
+            "topic__category__code",
+            "topic__lead__code",
+            "leader__code",
+            "target",
+            "starts_at",
+            "ends_at",
+        )
+    )
+    return [Trip(*row) for row in rows]
+
+
+def trip_warnings(rows, ctx) -> list[tuple[int, str, str]]:
+    """The findings each trip being written would create or join, in words, and leaders
+    who are not 县处级领导 (recorded, but said)."""
+    topic_codes = {row.get("topic") for _, row in rows} - {None, ""}
+    topics = {
+        code: (category, lead)
+        for code, category, lead in ResearchTopic.objects.filter(code__in=topic_codes).values_list(
+            "code", "category__code", "lead__code"
+        )
+    }
+    written = [_trip(row, topics) for _, row in rows]
+    candidates = [t for t in written if t is not None and not t.cancelled]
+    stored = trips_stored(
+        targets={t.target for t in candidates},
+        topics={t.topic for t in candidates},
+        exclude={t.code for t in candidates},
+    )
+    others = stored + candidates
+    names = _names(others)
+    warnings = []
+    for index, trip in enumerate(written):
+        if trip is None or trip.cancelled:
+            continue
+        near = [o for o in others if o.target == trip.target or o.topic == trip.topic]
+        found = conflicts_of(trip, near, window=window())
+        for kind, other in sorted(found, key=lambda f: (f[0], f[1].starts_at, f[1].code)):
+            warnings.append((index, "target", _words(kind, trip, other, names)))
+        if any(kind == "crowding" for kind, _ in found):
+            at_target = [o for o in near if o.target == trip.target]
+            around = timezone.localtime(trip.starts_at).date()
+            days = free_days(trip, at_target, window=window(), around=around)
+            if days:
+                shown = "、".join(f"{d.month}月{d.day}日" for d in days)
+                warnings.append((index, "starts_at", f"该调研对象最近的空档：{shown}"))
+    leaders = {row.get("leader") for _, row in rows} - {None, ""}
+    not_leaders = dict(
+        Person.objects.filter(code__in=leaders, is_leader=False).values_list("code", "name")
+    )
+    for index, (_, row) in enumerate(rows):
+        if row.get("leader") in not_leaders:
+            name = not_leaders[row["leader"]]
+            warnings.append((index, "leader", f"{name}不是县处级领导，请核对调研领导"))
+    return warnings
+
+
+def _trip(row, topics) -> Trip | None:
+    topic = topics.get(row.get("topic"))
+    if topic is None or not row.get("starts_at") or not row.get("ends_at") or not row.get("target"):
+        return None
+    return Trip(
+        code=row["code"],
+        topic=row["topic"],
+        category=topic[0],
+        topic_lead=topic[1],
+        leader=row.get("leader") or "",
+        target=row["target"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        cancelled=row.get("status") == TripStatus.CANCELLED,
+    )
+
+
+def _names(trips) -> dict:
+    codes = {t.leader for t in trips} | {t.topic_lead for t in trips}
+    topics = {t.topic for t in trips}
+    return {
+        "people": dict(Person.objects.filter(code__in=codes).values_list("code", "name")),
+        "topics": dict(ResearchTopic.objects.filter(code__in=topics).values_list("code", "name")),
+    }
+
+
+def _words(kind: str, trip: Trip, other: Trip, names) -> str:
+    """One finding in the words of the office: who, when, what, and why it is one."""
+    leader = names["people"].get(other.leader, other.leader)
+    topic = names["topics"].get(other.topic, other.topic)
+    when = _day(other.starts_at)
+    if kind == "crowding":
+        gap = max(other.starts_at, trip.starts_at) - min(other.ends_at, trip.ends_at)
+        days = max(0, gap.days)
+        apart = "时间重叠" if gap <= dt.timedelta(0) else f"间隔 {days} 天"
+        return f"与 {leader} {when} 调研同一对象，{apart}（{KIND_WORDS[kind]}，{other.code}）"
+    if kind == "multi_head":
+        lead = names["people"].get(other.topic_lead, other.topic_lead)
+        return (
+            f"与 {lead} 牵头的同类选题《{topic}》重复调研同一对象（{leader} {when}，"
+            f"{KIND_WORDS[kind]}，{other.code}）"
+        )
+    return f"选题《{topic}》已于 {when} 由 {leader} 调研过同一对象（{KIND_WORDS[kind]}，{other.code}）"
+
+
+# -- a leader's calendar feed -------------------------------------------------------------
+
+
+def feed_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def leader_feed_issue(*, actor, person: Person) -> str:
+    """A new .ics token for the leader's research calendar (the old one stops working);
+    the token is returned once, only its digest kept."""
+    token = secrets.token_urlsafe(24)
+    LeaderFeed.objects.update_or_create(person=person, defaults={"digest": feed_digest(token)})
+    audit_record(
+        actor=actor,
+        action="research.feed.issued",
+        ledger="people",
+        key=person.code,
+        after={"调研日历订阅": "已生成新地址（旧地址失效）"},
+    )
+    return token
+
+
+def leader_for_feed(token: str) -> Person | None:
+    feed = LeaderFeed.objects.select_related("person").filter(digest=feed_digest(token)).first()
+    return feed.person if feed else None
+
+
+def feeds_revoke(sender, user, actor, reason, **kwargs) -> None:
+    """An account's credentials were revoked (password change, deactivation): the research
+    feed of its person stops working too."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return
+    deleted, _ = LeaderFeed.objects.filter(person_id=person_id).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action="research.feed.revoked",
+            ledger="people",
+            key=Person.objects.filter(pk=person_id).values_list("code", flat=True).first() or "",
+            after={"调研日历订阅": "已失效", "原因": reason},
+        )
