@@ -169,6 +169,11 @@ class Ledger:
     scope_via: str | None = None
     date_field: str | None = None  # the ledger's own date, for figures' --from / --to
     tree: bool = False  # the org tree itself (exactly one ledger)
+    # Rows some writers may write only as their owner (a leader's own article): the ref
+    # column naming the owner (a person), the roles so bound, and what they are told.
+    owner_field: str | None = None
+    owner_roles: frozenset = frozenset({"leader"})
+    owner_message: str = "只能修改本人的记录"
     search_fields: tuple[str, ...] = ()
     list_fields: tuple[str, ...] = ()
     default_order: str = "pk"
