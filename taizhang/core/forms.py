@@ -26,12 +26,18 @@ def form_values(ledger: Ledger, obj) -> dict:
 
 def form_fields(ledger: Ledger, values: dict, errors: dict, warnings: dict | None = None):
     """What a template needs to draw each input."""
+    from .attachments import attachments_named
+
     warnings = warnings or {}
+    files = attachments_named(
+        [values.get(c.field) for c in ledger.columns if c.input == "file" and values.get(c.field)]
+    )
     return [
         {
             "column": column,
             "input": column.input,
             "value": _form_value(column, values.get(column.field)),
+            "file_name": getattr(files.get(values.get(column.field) or ""), "name", ""),
             "error": errors.get(column.field, ""),
             "warning": warnings.get(column.field, ""),
             "options": column.kind.values(column) if column.input == "select" else [],

@@ -171,6 +171,11 @@ class Ledger:
     tree: bool = False  # the org tree itself (exactly one ledger)
     # Its form shows the warnings (`warn_rows`) as the fields change, before saving.
     live_warnings: bool = False
+    # Rows some writers may write only as their owner (a leader's own article): the ref
+    # column naming the owner (a person), the roles so bound, and what they are told.
+    owner_field: str | None = None
+    owner_roles: frozenset = frozenset({"leader"})
+    owner_message: str = "只能修改本人的记录"
     search_fields: tuple[str, ...] = ()
     list_fields: tuple[str, ...] = ()
     default_order: str = "pk"

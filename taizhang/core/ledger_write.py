@@ -198,6 +198,7 @@ def _check_and_write(
     ctx.rows = merged
     _place_rows(ledger, merged, ctx)
     _check_scope(ledger, merged, ctx, outcome)
+    _check_owner(ledger, merged, ctx, outcome)
     if not outcome.problems:
         for number, row in merged:
             for field_name, message in ledger.check_row(row, ctx):
@@ -533,6 +534,50 @@ def _check_scope(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
             outcome.problems.append(Problem(number, blamed.header, blamed.field, shown, message))
 
 
+def _check_owner(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
+    """A writer who may write a row only as its owner (a leader's own article) names
+    themselves in its owner column, before and after the change."""
+    if ctx.system or not ledger.owner_field or outcome.problems:
+        return
+    column = ledger.column(ledger.owner_field)
+    own = getattr(ctx.actor, "person_id", None)
+    for number, row in merged:
+        stored = ctx.existing.get(row.get(ledger.key.field))
+        paths = [ctx.places.get(row.get(ledger.key.field))]
+        if stored is not None:
+            paths.append(stored.scope_path)
+        if all(owner_free(ledger, ctx.scope, path) for path in paths):
+            continue
+        before = stored.fields.get(f"{column.attr}_id") if stored is not None else own
+        after = ctx.ref_id(column, row.get(column.field))
+        if own is None or after != own or before != own:
+            value = row.get(column.field)
+            outcome.problems.append(
+                Problem(number, column.header, column.field, str(value or ""), ledger.owner_message)
+            )
+
+
+def owner_free(ledger: Ledger, scope: Scope, path: str | None) -> bool:
+    """Whether the scope writes rows at `path` through a role not bound to owning them."""
+    if scope.everything:
+        return True
+    return path is not None and scope.covers(path, ledger.write_roles - ledger.owner_roles)
+
+
+def owner_refusal(ledger: Ledger, actor, obj) -> str | None:
+    """Why `actor` may not archive or restore this row as its owner, or None."""
+    if actor is None or not ledger.owner_field:
+        return None
+    scope = scope_for(actor)
+    if owner_free(ledger, scope, getattr(obj, ledger.scope_path or "", None)):
+        return None
+    column = ledger.column(ledger.owner_field)
+    owner = getattr(obj, f"{column.attr}_id", None)
+    if owner is None or owner != getattr(actor, "person_id", None):
+        return ledger.owner_message
+    return None
+
+
 def _diff(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
     changes = []
     for _, row in merged:
@@ -756,6 +801,7 @@ def ledger_archive(*, ledger: Ledger, actor, obj, restore: bool = False):
     else:
         reasons = (_dependents_blocker(ledger, obj), ledger.archive_blocker(obj))
         reason = "；".join(r for r in reasons if r)
+    reason = owner_refusal(ledger, actor, obj) or reason
     if reason:
         raise ArchiveRefused(reason)
     before = obj.archived_at

@@ -13,7 +13,8 @@ import xlsxwriter
 from .cells import SHANGHAI, parse_text
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-SKIPPED_FIRST_CELLS = {"合计", "总计"}
+# "合计", "总计", "合计：5 次", "合 计": a total row, however the clerk wrote it.
+TOTAL_CELL = re.compile(r"(合计|总计|小计)(?:$|[:：（(\d])")
 _HEADER_NOISE = re.compile(r"[\s\u3000]+|[（(]\s*必填\s*[)）]|[*＊]+$")
 
 
@@ -108,7 +109,7 @@ def _data_rows(cells, start: int, columns: dict[int, str]) -> Iterable[tuple[int
         filled = [v for v in row if not _blank(v)]
         if not filled:
             continue
-        if isinstance(filled[0], str) and re.sub(r"\s", "", filled[0]) in SKIPPED_FIRST_CELLS:
+        if isinstance(filled[0], str) and TOTAL_CELL.match(re.sub(r"\s", "", filled[0])):
             continue
         values = {h: (row[c] if c < len(row) else None) for c, h in columns.items()}
         if all(_blank(v) for v in values.values()):

@@ -10,7 +10,7 @@ import random
 
 from taizhang.core.ledger import registry
 from taizhang.core.ledger_write import ledger_write
-from taizhang.orgs.models import Person
+from taizhang.orgs.models import Organization, Person
 from taizhang.shell.demo import DemoContext, demo_step
 
 from . import corpus
@@ -68,11 +68,12 @@ def plan_rows(demo: DemoContext) -> list[dict]:
     branches = demo.branches
     missing = round(MISSING_PLANS * len(branches) / 1039) or 1
     skipped = set(rng.sample(branches, missing))
+    names = dict(Organization.objects.filter(code__in=branches).values_list("code", "name"))
     return [
         {
             "code": f"JH-{code}",
             "org": code,
-            "name": f"{code}党支部主题教育学习计划",
+            "name": f"{names.get(code, code)}主题教育学习计划",
             "submitted_on": _day(rng, START, dt.date(2023, 10, 10)),
             "summary": "按照“8+3”分类指导要求，每月开展支部集中学习不少于一次，"
             "结合“三会一课”、主题党日开展专题学习。",

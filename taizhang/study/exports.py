@@ -15,10 +15,11 @@ def not_reached_workbook(org, start, end, rows: list[dict]) -> bytes:
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     cell = book.add_format({"border": 1})
-    sheet.write(0, 0, f"{org.name}尚未参学党员名单（不掉队）", title)
-    sheet.write(1, 0, f"期间：{start} 至 {end}　共 {len(rows)} 人")
+    # write_string throughout: a name beginning with "=" stays text, never a formula.
+    sheet.write_string(0, 0, f"{org.name}尚未参学党员名单（不掉队）", title)
+    sheet.write_string(1, 0, f"期间：{start} 至 {end}　共 {len(rows)} 人")
     for col, header in enumerate(HEADERS):
-        sheet.write(3, col, header, head)
+        sheet.write_string(3, col, header, head)
     for n, row in enumerate(rows, 1):
         values = [
             n,

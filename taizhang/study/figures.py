@@ -17,9 +17,10 @@ def _not_reached(window):
 
 
 def _in_pairs(window):
-    return Q(pk__in=SimilarPair.objects.values("first_id")) | Q(
-        pk__in=SimilarPair.objects.values("second_id")
-    )
+    """Articles of pairs whose two articles both lie in the window and the scope."""
+    ids = window.rows("study_articles").values("pk")
+    pairs = SimilarPair.objects.filter(first_id__in=ids, second_id__in=ids)
+    return Q(pk__in=pairs.values("first_id")) | Q(pk__in=pairs.values("second_id"))
 
 
 def _pairs(window, rows) -> int:

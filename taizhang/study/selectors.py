@@ -20,6 +20,7 @@ from taizhang.orgs.models import Category, Organization, OrgKind, Person, Person
 from .models import SimilarPair, StudyArticle, StudyForm, StudySession
 
 KINDS = [k.value for k in PersonKind]
+UNCATEGORISED = "未设所属领域（如区级领导）"
 LIST_LIMIT = 1000  # people listed on the page (the export holds them all)
 
 
@@ -46,7 +47,8 @@ def attended_ids(date_from: dt.date | None, date_to: dt.date | None):
     reached is a fact about the member, whoever organized the session: counted for every
     session, shown only through the people the reader may read."""
     through = StudySession.attendees.through
-    sessions = StudySession.objects.filter(archived_at=None)
+    # A session planned for a later day (送学上门 next week) reaches nobody yet.
+    sessions = StudySession.objects.filter(archived_at=None, held_on__lte=timezone.localdate())
     if date_from:
         sessions = sessions.filter(held_on__gte=date_from)
     if date_to:
@@ -135,10 +137,10 @@ def not_reached_rows(user, missing, *, limit: int | None = None) -> list[dict]:
     through = StudySession.attendees.through
     for person_id, held_on, form in through.objects.filter(
         person_id__in=[r[0] for r in rows],
-        studysession__held_on__gte=today,
+        studysession__held_on__gt=today,
         studysession__archived_at=None,
     ).values_list("person_id", "studysession__held_on", "studysession__form"):
-        planned.setdefault(person_id, []).append(f"{held_on:%m-%d}{form}")
+        planned.setdefault(person_id, []).append(f"{held_on} {form}")
     masked = _mobile_mask(user, people)
     return [
         {
@@ -152,6 +154,7 @@ def not_reached_rows(user, missing, *, limit: int | None = None) -> list[dict]:
             "mobile_member": PersonKind.MOBILE in kinds.split("、"),
             "mobile": masked(mobile, path),
             "planned": "、".join(sorted(planned.get(pk, []))),
+            "planned_home": any(StudyForm.AT_HOME in p for p in planned.get(pk, [])),
         }
         for pk, code, name, org_code, org_name, kinds, mobile, path in rows
     ]
@@ -229,7 +232,7 @@ def categories_table(user, org: Organization, date_from, date_to, on: dt.date) -
         .annotate(n=Count("pk"))
         .values_list("category_id", "has_plan", "n")
     ):
-        row = rows.setdefault(category_id, CategoryRow(names.get(category_id, "未分类")))
+        row = rows.setdefault(category_id, CategoryRow(names.get(category_id, UNCATEGORISED)))
         row.branches += n
         row.with_plan += n if with_plan else 0
     in_window = Q()
@@ -242,13 +245,15 @@ def categories_table(user, org: Organization, date_from, date_to, on: dt.date) -
         .values_list("org__category_id")
         .annotate(n=Count("pk"))
     ):
-        rows.setdefault(category_id, CategoryRow(names.get(category_id, "未分类"))).sessions += n
+        rows.setdefault(
+            category_id, CategoryRow(names.get(category_id, UNCATEGORISED))
+        ).sessions += n
     for category_id, n in (
         plans.filter(subtree_q("scope_path", org.path))
         .values_list("org__category_id")
         .annotate(n=Count("pk"))
     ):
-        rows.setdefault(category_id, CategoryRow(names.get(category_id, "未分类"))).plans += n
+        rows.setdefault(category_id, CategoryRow(names.get(category_id, UNCATEGORISED))).plans += n
     members = members_in(user, org)
     attended = attended_ids(date_from, date_to)
     for category_id, total, reached in (
@@ -256,7 +261,7 @@ def categories_table(user, org: Organization, date_from, date_to, on: dt.date) -
         .annotate(total=Count("pk"), reached=Count("pk", filter=Q(pk__in=attended)))
         .values_list("org__category_id", "total", "reached")
     ):
-        row = rows.setdefault(category_id, CategoryRow(names.get(category_id, "未分类")))
+        row = rows.setdefault(category_id, CategoryRow(names.get(category_id, UNCATEGORISED)))
         row.members += total
         row.reached += reached
     _lagging(user, branches, rows, names)
@@ -264,6 +269,18 @@ def categories_table(user, org: Organization, date_from, date_to, on: dt.date) -
         rows.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
     )
     return [row for _, row in ranked]
+
+
+def categories_total(rows: list[CategoryRow]) -> CategoryRow | None:
+    if not rows:
+        return None
+    total = CategoryRow("合计")
+    for row in rows:
+        for name in ("branches", "with_plan", "plans", "sessions", "members", "reached"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        total.no_plan += row.no_plan
+        total.idle += row.idle
+    return total
 
 
 def _lagging(user, branches, rows, names) -> None:
@@ -275,7 +292,7 @@ def _lagging(user, branches, rows, names) -> None:
     )
     secretaries = _secretaries([pk for pk, *_ in lagging], user)
     for pk, code, name, category_id, has_plan, active, _ in lagging:
-        row = rows.setdefault(category_id, CategoryRow(names.get(category_id, "未分类")))
+        row = rows.setdefault(category_id, CategoryRow(names.get(category_id, UNCATEGORISED)))
         entry = {"code": code, "name": name, "secretary": secretaries.get(pk)}
         if not has_plan:
             row.no_plan.append(entry)

@@ -16,12 +16,14 @@ from taizhang.core.audit import audit_record
 from taizhang.core.ledger import registry
 from taizhang.core.ledger_write import Outcome, ledger_write
 from taizhang.core.models import Attachment
+from taizhang.orgs.models import PersonKind
 from taizhang.orgs.selectors import own_person
 
 from . import similarity
 from .models import ArticleBand, SignIn, SimilarPair, StudyArticle, StudyForm, StudySession
 
 DOCX_MAX_UNPACKED = 50 * 1024 * 1024  # a Word file that unpacks larger is refused
+DOCX_MAX_CHARS = 50_000  # as 正文 (ledgers.ARTICLE_MAX_CHARS)
 CANDIDATES = 20  # articles sharing the most band keys, compared exactly
 
 
@@ -73,21 +75,53 @@ def session_sign_in(*, user, token: str) -> tuple[StudySession, bool]:
     return session, True
 
 
-def attendance_save(*, actor, session: StudySession, codes: list[str]) -> Outcome:
-    """The secretary's checklist: the session's attendees become `codes` (audited by
-    the write service as a change of 参加人员编号)."""
+class PlanRefused(Exception):
+    """Why a session may not be planned from the 不掉队 list (in Chinese)."""
+
+
+def attendance_save(*, actor, session: StudySession, codes: list[str], listed: set[str]) -> Outcome:
+    """The secretary's checklist: of the people the checklist lists (`listed`), those
+    ticked attend. Nobody else can be added here (a visiting member is entered on the
+    session's form, with its warning), and a member who signed in with the code stays,
+    whatever an older copy of the page says. Audited by the write service as a change of
+    参加人员编号."""
+    ticked = set(codes)
+    unknown = sorted(ticked - listed)
+    if unknown:
+        key = registry["study_sessions"].column("attendees")
+        from taizhang.core.ledger_write import Problem
+
+        return Outcome(
+            problems=[
+                Problem(None, key.header, key.field, "、".join(unknown), "不在本次活动的出勤名单中")
+            ]
+        )
+    current = set(session.attendees.values_list("code", flat=True))
+    signed = set(session.sign_ins.values_list("person__code", flat=True))
+    attending = (current - listed) | ticked | signed
     return ledger_write(
         ledger=registry["study_sessions"],
         actor=actor,
-        rows=[(None, {"code": session.code, "attendees": sorted(set(codes))})],
+        rows=[(None, {"code": session.code, "attendees": sorted(attending)})],
         mode="update",
     )
 
 
+def plan_day_check(on: dt.date) -> None:
+    """A session planned with one click is near: within a year of today."""
+    today = timezone.localdate()
+    if abs((on - today).days) > 366:
+        raise PlanRefused(f"日期 {on} 与今天相隔一年以上，请核对")
+
+
 def home_delivery_plan(*, actor, person, on: dt.date) -> Outcome:
     """送学上门: a study session of that form at the member's organization, with them."""
+    plan_day_check(on)
+    code = f"SX-{person.code}-{on:%Y%m%d}"
+    if StudySession.objects.filter(code=code).exists():
+        raise PlanRefused(f"已为{person.name}安排过 {on} 的送学上门")
     row = {
-        "code": f"SX-{person.code}-{on:%Y%m%d}",
+        "code": code,
         "org": person.org.code,
         "held_on": on,
         "form": StudyForm.AT_HOME,
@@ -101,9 +135,20 @@ def home_delivery_plan(*, actor, person, on: dt.date) -> Outcome:
 
 def return_training_plan(*, actor, org, people: list, on: dt.date, holiday: str) -> Outcome:
     """流动党员返乡培训: one session at the organization for its mobile members who are
-    home for the holiday."""
+    home for the holiday (members of the organization, 流动党员, nobody else)."""
+    plan_day_check(on)
+    strays = [
+        p.name
+        for p in people
+        if p.org_id != org.pk or PersonKind.MOBILE not in p.kinds.split("、") or not p.is_member
+    ]
+    if strays:
+        raise PlanRefused(f"{'、'.join(strays)}不是{org.name}的流动党员")
+    code = f"FX-{org.code}-{on:%Y%m%d}"
+    if StudySession.objects.filter(code=code).exists():
+        raise PlanRefused(f"{org.name}已安排过 {on} 的返乡培训")
     row = {
-        "code": f"FX-{org.code}-{on:%Y%m%d}",
+        "code": code,
         "org": org.code,
         "held_on": on,
         "form": StudyForm.MOBILE,
@@ -138,7 +183,10 @@ def document_text(key: str) -> str:
         raise
     except Exception as error:  # noqa: BLE001 - any unreadable file is the user's bad input
         raise ValueError("附件不是有效的 Word 文档（.docx），无法读取正文") from error
-    return "\n".join(p.text for p in document.paragraphs if p.text.strip())
+    text = "\n".join(p.text for p in document.paragraphs if p.text.strip())
+    if len(text) > DOCX_MAX_CHARS:
+        raise ValueError(f"附件正文超过 {DOCX_MAX_CHARS} 字，不是一篇学习体会文章")
+    return text
 
 
 @dataclass
@@ -154,16 +202,16 @@ class Nearest:
         return self.similarity >= similarity.DEFAULT_THRESHOLD
 
 
-def _candidates(sketch, exclude_pk=None) -> list[int]:
-    """Live articles sharing the most LSH band keys with a sketch (one indexed query)."""
+def _candidates(sketch, exclude_pk=None, among=None) -> list[int]:
+    """Live articles sharing the most LSH band keys with a sketch (one indexed query);
+    `among`, a queryset of articles, limits them (to what a writer may read)."""
     keys = [key for _, key in sketch.band_keys]
     if not keys:
         return []
-    hits = (
-        ArticleBand.objects.filter(key__in=keys, article__archived_at=None)
-        .exclude(article_id=exclude_pk)
-        .values_list("article_id", "band", "key")
-    )
+    hits = ArticleBand.objects.filter(key__in=keys, article__archived_at=None)
+    if among is not None:
+        hits = hits.filter(article_id__in=among.values("pk"))
+    hits = hits.exclude(article_id=exclude_pk).values_list("article_id", "band", "key")
     wanted = set(sketch.band_keys)
     shared: dict[int, int] = {}
     for article_id, band, key in hits:
@@ -183,8 +231,9 @@ def _compared(text: str, candidates: list[int]) -> list[Nearest]:
     return sorted(found, key=lambda n: (-n.similarity, n.code))
 
 
-def article_nearest(text: str, *, exclude: str | None = None) -> Nearest | None:
-    """The most similar live article to `text` (other than the one keyed `exclude`)."""
+def article_nearest(text: str, *, exclude: str | None = None, among=None) -> Nearest | None:
+    """The most similar live article to `text` (other than the one keyed `exclude`), among
+    the articles of `among` when given (a writer is never told of one they cannot read)."""
     if not text:
         return None
     exclude_pk = (
@@ -192,7 +241,7 @@ def article_nearest(text: str, *, exclude: str | None = None) -> Nearest | None:
         if exclude
         else None
     )
-    found = _compared(text, _candidates(similarity.sketch(text), exclude_pk))
+    found = _compared(text, _candidates(similarity.sketch(text), exclude_pk, among))
     return found[0] if found else None
 
 
@@ -249,12 +298,14 @@ def _renew_nearest_of_partners(pks: list[int]) -> None:
         )
 
 
-def nearest_of(codes: list[str]) -> dict[str, tuple[str, float | None]]:
-    """{文章编号: (nearest article's 编号, similarity)} for a page of articles."""
-    rows = StudyArticle.objects.filter(code__in=codes).values_list(
-        "code", "nearest__code", "similarity"
-    )
-    return {code: (nearest or "", sim) for code, nearest, sim in rows}
+def nearest_of(codes: list[str], readable) -> dict[str, tuple[str, float | None]]:
+    """{文章编号: (nearest article's 编号, similarity)} for a page of articles, naming
+    only a nearest article of `readable` (the reader's articles)."""
+    rows = StudyArticle.objects.filter(code__in=codes, nearest__in=readable.values("pk"))
+    return {
+        code: (nearest or "", sim)
+        for code, nearest, sim in rows.values_list("code", "nearest__code", "similarity")
+    }
 
 
 def similar_pairs_store(*, actor) -> int:

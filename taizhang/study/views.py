@@ -34,15 +34,21 @@ from taizhang.core.scope import scope_for
 from . import exports, selectors, services, similarity
 from .models import StudySession
 
+EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2100, 12, 31)
+
+
+def _date_param(request, name: str, default):
+    """A date from the query string; the default when missing, unreadable or absurd."""
+    try:
+        value = parse_date(request.GET.get(name, ""))
+    except CellError:
+        return default
+    return value if value and EARLIEST <= value <= LATEST else default
+
 
 def _window(request) -> tuple[dt.date, dt.date]:
     start, end = selectors.default_window()
-    try:
-        start = parse_date(request.GET.get("from", "")) or start
-        end = parse_date(request.GET.get("to", "")) or end
-    except CellError:
-        pass
-    return start, end
+    return _date_param(request, "from", start), _date_param(request, "to", end)
 
 
 def _org(request):
@@ -136,7 +142,11 @@ def home_delivery(request):
     except CellError as error:
         messages.error(request, f"日期：{error}")
         return redirect(_back(request))
-    outcome = services.home_delivery_plan(actor=request.user, person=person, on=on)
+    try:
+        outcome = services.home_delivery_plan(actor=request.user, person=person, on=on)
+    except services.PlanRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(_back(request))
     _report(request, outcome, f"已安排 {on} 为 {person.name} 送学上门")
     return redirect(_back(request))
 
@@ -158,9 +168,13 @@ def return_training(request):
         messages.error(request, "请至少选择一名流动党员")
         return redirect(_back(request))
     holiday = request.POST.get("holiday", "")[:10]
-    outcome = services.return_training_plan(
-        actor=request.user, org=org, people=chosen, on=on, holiday=holiday
-    )
+    try:
+        outcome = services.return_training_plan(
+            actor=request.user, org=org, people=chosen, on=on, holiday=holiday
+        )
+    except services.PlanRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(_back(request))
     _report(request, outcome, f"已安排 {on} {org.name}流动党员返乡培训（{len(chosen)} 人）")
     return redirect(_back(request))
 
@@ -182,13 +196,11 @@ def categories(request):
     """ "8+3" 分类指导: by 所属领域, with 未报送 / 未开展 branches."""
     org = _org(request)
     start, end = _window(request)
-    try:
-        on = parse_date(request.GET.get("on", "")) or end
-    except CellError:
-        on = end
+    on = _date_param(request, "on", end)
     rows = selectors.categories_table(request.user, org, start, end, on)
     context = {
         "rows": rows,
+        "total": selectors.categories_total(rows),
         "org": org,
         "start": start,
         "end": end,
@@ -211,12 +223,7 @@ def similar(request):
     """疑似雷同: pairs of study articles above the threshold, highest first."""
     if not selectors.reads_articles(request.user):
         raise PermissionDenied("您没有查看学习体会文章的权限")
-    start, end = None, None
-    try:
-        start = parse_date(request.GET.get("from", ""))
-        end = parse_date(request.GET.get("to", ""))
-    except CellError:
-        pass
+    start, end = _date_param(request, "from", None), _date_param(request, "to", None)
     pairs = selectors.similar_pairs(request.user, date_from=start, date_to=end)
     context = {
         "pairs": pairs,
@@ -265,11 +272,16 @@ def attendance(request, code: str):
     writable = row_writable(ledger, request.user, session)
     if request.method == "POST":
         session = fetch_for_write(ledger, request.user, code)
+        listed = {p.code for p in selectors.session_members(request.user, session)}
         outcome = services.attendance_save(
-            actor=request.user, session=session, codes=request.POST.getlist("people")
+            actor=request.user,
+            session=session,
+            codes=request.POST.getlist("people"),
+            listed=listed,
         )
         if outcome.ok:
-            messages.success(request, f"已保存出勤：{len(request.POST.getlist('people'))} 人")
+            count = session.attendees.count()
+            messages.success(request, f"已保存出勤：共 {count} 人")
             return redirect("study-attendance", code)
         messages.error(request, "；".join(p.line() for p in outcome.problems[:3]))
     attending = set(session.attendees.values_list("pk", flat=True))
@@ -292,7 +304,8 @@ def sign_code(request, code: str):
     if not row_writable(ledger, request.user, session):
         raise PermissionDenied("只有本组织的管理员可以出示签到码")
     url = request.build_absolute_uri(reverse("study-sign", args=[session.sign_token]))
-    qr = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff")
+    # omitsize: a viewBox instead of a fixed size, so that CSS scales the drawing itself.
+    qr = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", omitsize=True)
     context = {"session": session, "url": url, "qr_svg": qr}
     return render(request, "study/sign_code.html", context)
 
@@ -318,6 +331,7 @@ def sign(request, token: str):
         "session": session if session and not session.archived_at else None,
         "error": error,
         "attended": attended,
+        "has_person": person_id is not None,
     }
     return render(request, "study/sign.html", context)
 

@@ -41,6 +41,8 @@ def test_real_file_with_title_rows_noisy_headers_and_totals_imports(district):
             [None, None, None, None, None, None, None],
             [2, "P-N2", "猪八戒", "QSH-A-2", "13900139001", "流动党员、离退休", ""],
             ["合计", "2人"],
+            ["合计：2 人"],
+            ["总 计（人）", "2"],
         ]
     )
     outcome = import_people(content)

@@ -142,7 +142,9 @@ def test_each_session_gets_its_own_sign_in_code(district):
 
 def test_checklist_saves_attendance_through_the_audited_write(users, more_people):
     session = _session()
-    outcome = services.attendance_save(actor=users.allowed, session=session, codes=["P-A1", "P-A4"])
+    outcome = services.attendance_save(
+        actor=users.allowed, session=session, codes=["P-A1", "P-A4"], listed={"P-A1", "P-A3", "P-A4"}
+    )
     assert outcome.written
     assert sorted(session.attendees.values_list("code", flat=True)) == ["P-A1", "P-A4"]
     entry = AuditEntry.objects.filter(ledger="study_sessions", object_key="XX-1").latest("at")
@@ -228,3 +230,9 @@ def test_a_clerks_file_imports_with_its_warnings_printed(district, tmp_path, cap
     assert exit_code.value.code == 1
     assert "第2行 学习形式:" in capsys.readouterr().out
     assert not StudySession.objects.filter(code="XX-3").exists()
+
+
+def test_the_list_counts_each_sessions_attendees(users, more_people, client_for):
+    _session(attendees="P-A1、P-A3、P-A4")
+    page = client_for(users.allowed).get("/ledgers/study_sessions/").content.decode()
+    assert 'data-label="参加人数">3<' in page
