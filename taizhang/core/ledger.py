@@ -346,6 +346,16 @@ class Ledger:
 
     # -- hooks for the write service (see core/ledger_write.py) --------------------------
 
+    def owner_of_row(self, row: dict, ctx) -> int | None:
+        """The id of the person owning a row being written (see `owner_field`)."""
+        return ctx.ref_id(self.column(self.owner_field), row.get(self.owner_field))
+
+    def owner_of_stored(self, stored: "Stored") -> int | None:
+        return stored.fields.get(f"{self.column(self.owner_field).attr}_id")
+
+    def owner_of_obj(self, obj) -> int | None:
+        return getattr(obj, f"{self.column(self.owner_field).attr}_id", None)
+
     def check_row(self, row: dict, ctx) -> list[tuple[str, str]]:
         """Rules across the columns of one row: [(field, message)]. Refuse the write."""
         return []

@@ -548,8 +548,8 @@ def _check_owner(ledger: Ledger, merged, ctx: WriteContext, outcome: Outcome):
             paths.append(stored.scope_path)
         if all(owner_free(ledger, ctx.scope, path) for path in paths):
             continue
-        before = stored.fields.get(f"{column.attr}_id") if stored is not None else own
-        after = ctx.ref_id(column, row.get(column.field))
+        before = ledger.owner_of_stored(stored) if stored is not None else own
+        after = ledger.owner_of_row(row, ctx)
         if own is None or after != own or before != own:
             value = row.get(column.field)
             outcome.problems.append(
@@ -571,8 +571,7 @@ def owner_refusal(ledger: Ledger, actor, obj) -> str | None:
     scope = scope_for(actor)
     if owner_free(ledger, scope, getattr(obj, ledger.scope_path or "", None)):
         return None
-    column = ledger.column(ledger.owner_field)
-    owner = getattr(obj, f"{column.attr}_id", None)
+    owner = ledger.owner_of_obj(obj)
     if owner is None or owner != getattr(actor, "person_id", None):
         return ledger.owner_message
     return None

@@ -46,9 +46,7 @@ SUBJECTS = {
 
 
 def category_rows() -> list[dict]:
-    return [
-        {"code": f"LX-{n:02d}", "name": name} for n, name in enumerate(CATEGORIES, 1)
-    ]
+    return [{"code": f"LX-{n:02d}", "name": name} for n, name in enumerate(CATEGORIES, 1)]
 
 
 def topic_rows(leads: list[str]) -> list[dict]:
@@ -113,7 +111,11 @@ def trip_rows(demo: DemoContext, topics: list[dict], leads: list[str]) -> list[d
     add(topics[0], topics[0]["lead"], dt.date(2023, 10, 9), spare[0], "已完成")
     add(topics[5], topics[5]["lead"], dt.date(2023, 10, 12), spare[0], "已完成")
     # 多头: two topics of one category, led by two leaders, at one target a month apart.
-    same = [t for t in topics if t["category"] == topics[1]["category"] and t["lead"] != topics[1]["lead"]]
+    same = [
+        t
+        for t in topics
+        if t["category"] == topics[1]["category"] and t["lead"] != topics[1]["lead"]
+    ]
     other = same[0] if same else topics[2]
     add(topics[1], topics[1]["lead"], dt.date(2023, 10, 16), spare[1], "已完成")
     add(other, other["lead"], dt.date(2023, 11, 20), spare[1], "计划")
@@ -125,7 +127,11 @@ def trip_rows(demo: DemoContext, topics: list[dict], leads: list[str]) -> list[d
 
 def report_rows(topics: list[dict], trips: list[dict]) -> list[dict]:
     """37 reports: one for most topics with a completed trip, two for a few."""
-    done = [t["code"] for t in topics if any(r["topic"] == t["code"] and r["status"] == "已完成" for r in trips)]
+    done = [
+        t["code"]
+        for t in topics
+        if any(r["topic"] == t["code"] and r["status"] == "已完成" for r in trips)
+    ]
     # Most topics one report, a few two; some topics with trips have none yet.
     with_reports = done[: max(1, len(done) - 7)]
     chosen = (with_reports + with_reports)[:REPORTS]

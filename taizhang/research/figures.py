@@ -8,9 +8,9 @@ from .models import TripStatus
 
 
 def _in_findings(window):
+    from .conflicts import findings
     from .selectors import as_trips
     from .services import window as crowding_window
-    from .conflicts import findings
 
     rows = window.rows("research_trips")
     codes = {code for f in findings(as_trips(rows), window=crowding_window()) for code in f.trips}

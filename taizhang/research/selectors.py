@@ -20,7 +20,6 @@ from .models import ResearchTrip, TripStatus
 from .services import KIND_WORDS, window
 
 
-
 def reads_research(user) -> bool:
     return may_read(registry["research_trips"], user)
 
@@ -87,9 +86,7 @@ def target_names(user, codes, *, in_scope: bool = False) -> dict[str, str]:
     names = dict(orgs.values_list("code", "name"))
     try:
         enterprises = rows_for_read(registry["enterprises"], user)
-        names.update(
-            enterprises.filter(credit_code__in=codes).values_list("credit_code", "name")
-        )
+        names.update(enterprises.filter(credit_code__in=codes).values_list("credit_code", "name"))
     except PermissionDenied:
         pass
     return names

@@ -136,7 +136,9 @@ def _words(kind: str, trip: Trip, other: Trip, names) -> str:
             f"与 {lead} 牵头的同类选题《{topic}》重复调研同一对象（{leader} {when}，"
             f"{KIND_WORDS[kind]}，{other.code}）"
         )
-    return f"选题《{topic}》已于 {when} 由 {leader} 调研过同一对象（{KIND_WORDS[kind]}，{other.code}）"
+    return (
+        f"选题《{topic}》已于 {when} 由 {leader} 调研过同一对象（{KIND_WORDS[kind]}，{other.code}）"
+    )
 
 
 # -- a leader's calendar feed -------------------------------------------------------------

@@ -29,12 +29,21 @@ class Command(TaizhangCommand):
 
             orgs = Organization.objects.filter(subtree_q("path", scoped.org_path))
             firms = Enterprise.objects.filter(local_org__in=orgs)
-            trips = scoped.rows("research_trips").model.objects.filter(archived_at=None).filter(
-                target__in=[*orgs.values_list("code", flat=True), *firms.values_list("credit_code", flat=True)]
+            trips = (
+                scoped.rows("research_trips")
+                .model.objects.filter(archived_at=None)
+                .filter(
+                    target__in=[
+                        *orgs.values_list("code", flat=True),
+                        *firms.values_list("credit_code", flat=True),
+                    ]
+                )
             )
         found = findings(as_trips(trips), window=window())
         if options.get("json"):
-            self.stdout.write(jsonlib.dumps([f.as_json() for f in found], ensure_ascii=False, indent=2))
+            self.stdout.write(
+                jsonlib.dumps([f.as_json() for f in found], ensure_ascii=False, indent=2)
+            )
             return
         if not found:
             self.stdout.write("未发现扎堆、多头、重复调研。")
