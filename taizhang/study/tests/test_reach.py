@@ -154,7 +154,10 @@ def test_categories_table_lists_lagging_branches_with_secretaries(users, studied
     org = users.office.grants.get().org
     rows = selectors.categories_table(users.office, org, START, END, END)
     by_name = {row.name: row for row in rows}
-    assert list(by_name) == ["农村", selectors.UNCATEGORISED]  # 赵书记 sits at the district, uncategorised
+    assert list(by_name) == [
+        "农村",
+        selectors.UNCATEGORISED,
+    ]  # 赵书记 sits at the district, uncategorised
     rural = by_name["农村"]
     assert rural.name == "农村" and rural.branches == 3 and rural.with_plan == 1
     assert rural.plans == 1 and rural.sessions == 2

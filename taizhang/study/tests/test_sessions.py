@@ -143,7 +143,10 @@ def test_each_session_gets_its_own_sign_in_code(district):
 def test_checklist_saves_attendance_through_the_audited_write(users, more_people):
     session = _session()
     outcome = services.attendance_save(
-        actor=users.allowed, session=session, codes=["P-A1", "P-A4"], listed={"P-A1", "P-A3", "P-A4"}
+        actor=users.allowed,
+        session=session,
+        codes=["P-A1", "P-A4"],
+        listed={"P-A1", "P-A3", "P-A4"},
     )
     assert outcome.written
     assert sorted(session.attendees.values_list("code", flat=True)) == ["P-A1", "P-A4"]
