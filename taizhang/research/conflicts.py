@@ -39,8 +39,11 @@ groups); `findings` computes the same list without comparing every pair:
   to be in one component (whose handle is `rep`), its `pending` members are not yet. b
   joins each other leader's `rep` (if that leader still has an active hubbed member) and
   each of its pending members, which then become hubbed, with b as the new handle; b
-  itself is pending in its own leader's group. Union-find over the trips; each trip is
-  flushed from pending once, so the cost is O(n log n + Σ distinct active leaders).
+  itself is pending in its own leader's group. Union-find over the trips (others' roots
+  hung under b, a fresh root; consecutive groups sharing b's predecessor as handle merged
+  once); each trip is flushed from pending once, so the cost is O(n log n + Σ over the
+  trips of the distinct leaders active at their start) — 100,000 trips in ~0.55 s
+  (bench/research.py).
   Trips whose end precedes their own start by `window` or more can crowd nothing
   (`gap` ≥ their own start minus end) and are skipped; so are all trips when
   `window <= 0`.
@@ -183,6 +186,7 @@ def _crowding(trips: list[Trip], window: timedelta) -> list[list[Trip]]:
         (t.starts_at, i) for i, t in enumerate(trips) if t.starts_at - t.ends_at < window
     )
     uf = _UnionFind(len(trips))
+    find, parent = uf.find, uf.parent
     hubbed = [False] * len(trips)
     expired = [False] * len(trips)
     heap: list[tuple[datetime, int]] = []
@@ -198,14 +202,20 @@ def _crowding(trips: list[Trip], window: timedelta) -> list[list[Trip]]:
             if not group.active:
                 del leaders[trips[a].leader]
         own = trips[b].leader
-        for name, group in leaders.items():
+        merged = -1  # the last handle merged: after a sweep step most groups share one
+        for name, group in leaders.items():  # b is new, a root: others' roots go under it
             if name == own:
                 continue
-            if group.hubbed:
-                uf.union(b, group.rep)
+            if group.hubbed and group.rep != merged:
+                merged = group.rep
+                root = find(merged)
+                if root != b:
+                    parent[root] = b
             for a in group.pending:
                 if not expired[a]:
-                    uf.union(b, a)
+                    root = find(a)
+                    if root != b:
+                        parent[root] = b
                     hubbed[a] = True
                     group.hubbed += 1
             group.pending.clear()
