@@ -41,6 +41,7 @@ bench: install-test system-deps
 	$(BIN)/python bench/similarity.py
 	$(BIN)/python bench/study.py
 	$(BIN)/python bench/research.py
+	$(BIN)/python bench/research_db.py
 	$(BIN)/python bench/load.py --markdown
 	$(BIN)/python bench/load.py --markdown --postgres
 

@@ -169,6 +169,9 @@ class Ledger:
     scope_via: str | None = None
     date_field: str | None = None  # the ledger's own date, for figures' --from / --to
     tree: bool = False  # the org tree itself (exactly one ledger)
+    # Columns a minimal valid row fills besides the required ones (one of two columns
+    # required together: a study article's 正文 or its file).
+    minimal_also: tuple[str, ...] = ()
     # Its form shows the warnings (`warn_rows`) as the fields change, before saving.
     live_warnings: bool = False
     # Rows some writers may write only as their owner (a leader's own article): the ref

@@ -8,21 +8,16 @@ from .models import TripStatus
 
 
 def _in_findings(window):
-    from .conflicts import findings
-    from .selectors import as_trips
-    from .services import window as crowding_window
+    from .selectors import findings_of
 
-    rows = window.rows("research_trips")
-    codes = {code for f in findings(as_trips(rows), window=crowding_window()) for code in f.trips}
-    return Q(code__in=codes)
+    found = findings_of(window.rows("research_trips"))
+    return Q(code__in={code for f in found for code in f.trips})
 
 
 def _findings(window, rows) -> int:
-    from .conflicts import findings
-    from .selectors import as_trips
-    from .services import window as crowding_window
+    from .selectors import findings_of
 
-    return len(findings(as_trips(window.rows("research_trips")), window=crowding_window()))
+    return len(findings_of(window.rows("research_trips")))
 
 
 figure_group("research", "调查研究", order=40)

@@ -45,7 +45,7 @@ class ResearchTrip(LedgerModel):
     starts_at = models.DateTimeField("开始时间", db_index=True)
     ends_at = models.DateTimeField("结束时间")
     # An organization's code or an enterprise's credit code (the engine's anyref).
-    target = models.CharField("调研对象编码", max_length=64, db_index=True)
+    target = models.CharField("调研对象编码", max_length=64)
     place = models.CharField("调研地点", max_length=200, blank=True)
     participants = models.ManyToManyField("orgs.Person", blank=True, related_name="+")
     status = models.CharField(
@@ -56,6 +56,10 @@ class ResearchTrip(LedgerModel):
     class Meta(LedgerModel.Meta):
         verbose_name = verbose_name_plural = "调研活动"
         ordering = ["-starts_at", "code"]
+        indexes = [
+            *LedgerModel.Meta.indexes,
+            models.Index(fields=["target", "starts_at"], name="research_trip_target_time"),
+        ]
 
     def __str__(self):
         return self.code

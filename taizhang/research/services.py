@@ -7,7 +7,6 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from taizhang.core.audit import audit_record
@@ -28,25 +27,48 @@ def _day(value: dt.datetime) -> str:
     return f"{local.month}月{local.day}日"
 
 
-def trips_stored(*, targets=(), topics=(), exclude=()) -> list[Trip]:
-    """Live trips that are not cancelled, at these targets or of these topics."""
-    query = Q(target__in=list(targets)) | Q(topic__code__in=list(topics))
-    rows = (
-        ResearchTrip.objects.filter(query, archived_at=None)
+TRIP_FIELDS = (
+    "code",
+    "topic__code",
+    "topic__category__code",
+    "topic__lead__code",
+    "leader__code",
+    "target",
+    "starts_at",
+    "ends_at",
+)
+NAMED = 20  # other trips of one kind a warning looks at (it names a few)
+WORDS_PER_KIND = 5  # findings of one kind spelled out on a form
+
+
+def _live_trips(exclude):
+    return (
+        ResearchTrip.objects.filter(archived_at=None)
         .exclude(status=TripStatus.CANCELLED)
         .exclude(code__in=list(exclude))
-        .values_list(
-            "code",
-            "topic__code",
-            "topic__category__code",
-            "topic__lead__code",
-            "leader__code",
-            "target",
-            "starts_at",
-            "ends_at",
-        )
     )
-    return [Trip(*row) for row in rows]
+
+
+def trips_near(trip: Trip, exclude=()) -> list[Trip]:
+    """The stored trips `trip` could form a finding with, read through the index on the
+    target: those close enough in time to crowd it (and a month around, for free days),
+    and a few of its topic (重复) and of its category under another lead (多头)."""
+    at_target = _live_trips(exclude).filter(target=trip.target)
+    margin = window() + dt.timedelta(days=31)
+    close = at_target.filter(
+        starts_at__lt=trip.ends_at + margin, ends_at__gt=trip.starts_at - margin
+    )
+    same_topic = at_target.filter(topic__code=trip.topic).order_by("-starts_at")[:NAMED]
+    other_lead = (
+        at_target.filter(topic__category__code=trip.category)
+        .exclude(topic__lead__code=trip.topic_lead)
+        .order_by("-starts_at")[:NAMED]
+    )
+    found = {}
+    for queryset in (close, same_topic, other_lead):
+        for row in queryset.values_list(*TRIP_FIELDS):
+            found[row[0]] = Trip(*row)
+    return list(found.values())
 
 
 def trip_warnings(rows, ctx) -> list[tuple[int, str, str]]:
@@ -61,21 +83,27 @@ def trip_warnings(rows, ctx) -> list[tuple[int, str, str]]:
     }
     written = [_trip(row, topics) for _, row in rows]
     candidates = [t for t in written if t is not None and not t.cancelled]
-    stored = trips_stored(
-        targets={t.target for t in candidates},
-        topics={t.topic for t in candidates},
-        exclude={t.code for t in candidates},
-    )
-    others = stored + candidates
-    names = _names(others)
+    codes = {t.code for t in candidates}
+    near_of = {t.code: trips_near(t, exclude=codes) for t in candidates}
+    by_target: dict[str, list[Trip]] = {}
+    for trip in candidates:  # the file's own trips meet each other too
+        by_target.setdefault(trip.target, []).append(trip)
+    names = _names([t for near in near_of.values() for t in near] + candidates)
     warnings = []
     for index, trip in enumerate(written):
         if trip is None or trip.cancelled:
             continue
-        near = [o for o in others if o.target == trip.target or o.topic == trip.topic]
+        near = near_of[trip.code] + by_target[trip.target]
         found = conflicts_of(trip, near, window=window())
+        shown: dict[str, int] = {}
         for kind, other in sorted(found, key=lambda f: (f[0], f[1].starts_at, f[1].code)):
-            warnings.append((index, "target", _words(kind, trip, other, names)))
+            shown[kind] = shown.get(kind, 0) + 1
+            if shown[kind] <= WORDS_PER_KIND:
+                warnings.append((index, "target", _words(kind, trip, other, names)))
+        for kind, count in shown.items():
+            if count > WORDS_PER_KIND:
+                more = count - WORDS_PER_KIND
+                warnings.append((index, "target", f"另有 {more} 次调研与之构成{KIND_WORDS[kind]}"))
         if any(kind == "crowding" for kind, _ in found):
             at_target = [o for o in near if o.target == trip.target]
             around = timezone.localtime(trip.starts_at).date()

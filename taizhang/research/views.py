@@ -3,10 +3,12 @@ history, month calendars of a leader or a target, a leader's .ics feed, and the 
 picker of the trip form. Thin: reads in selectors, writes in services."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +21,8 @@ from taizhang.core.ledger import registry
 from taizhang.core.scope import scope_for
 
 from . import calendar, selectors, services
+
+PAGE_SIZE = 50  # findings per page
 
 
 def _readable(request):
@@ -44,8 +48,11 @@ def conflicts(request):
     for view in found:
         counts[view.label] = counts.get(view.label, 0) + 1
     shown = [v for v in found if not kind or v.finding.kind == kind]
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "found": shown,
+        "found": page.object_list,
+        "page": page,
+        "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
         "total": len(found),
         "counts": counts,
         "kind": kind,

@@ -177,6 +177,7 @@ class StudyArticleLedger(Ledger):
     scope_via = "author"
     write_roles = LEADER_WRITERS
     owner_field = "author"
+    minimal_also = ("body",)
     owner_message = "领导干部只能填写本人的学习体会文章"
     date_field = "finished_on"
     columns = [

@@ -40,9 +40,14 @@ def test_a_blank_form_saves_the_declared_defaults(page, live_server, users, name
     ledger = registry[name]
     writer = _writer(users, ledger)
     example = ledger.example_row(Example(org="QSH-A-1"))
-    # The required columns, and the one that places the row in the tree (an
-    # organization's parent is optional only for the root).
-    filled = [c for c in ledger.columns if c.required or c is ledger.scope_column()]
+    # The required columns, the one that places the row in the tree (an organization's
+    # parent is optional only for the root), and those a minimal row needs besides (one
+    # of two columns that are required together).
+    filled = [
+        c
+        for c in ledger.columns
+        if c.required or c is ledger.scope_column() or c.field in ledger.minimal_also
+    ]
 
     log_in(page, live_server, writer.username, PASSWORD)
     page.goto(f"{live_server.url}/ledgers/{name}/new/")
