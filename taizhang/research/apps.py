@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ResearchConfig(AppConfig):
@@ -11,6 +12,15 @@ class ResearchConfig(AppConfig):
     def ready(self):
         from taizhang.accounts.signals import credentials_revoked
 
+        post_migrate.connect(_defaults, sender=self)
+
         from .services import feeds_revoke
 
         credentials_revoked.connect(feeds_revoke, dispatch_uid="research-feed-revoke")
+
+
+def _defaults(sender, **kwargs):
+    """The 12 types of research topics, written once into an empty list (editable after)."""
+    from .services import categories_ensure_defaults
+
+    categories_ensure_defaults()

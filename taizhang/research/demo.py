@@ -12,20 +12,9 @@ from taizhang.core.ledger_write import ledger_write
 from taizhang.orgs.models import Enterprise, WorkGroup
 from taizhang.shell.demo import DemoContext, demo_step
 
-CATEGORIES = [
-    "经济发展",
-    "城市建设",
-    "乡村振兴",
-    "民生保障",
-    "营商环境",
-    "基层治理",
-    "生态环保",
-    "安全生产",
-    "教育卫生",
-    "文化旅游",
-    "党的建设",
-    "作风建设",
-]
+from .services import DEFAULT_CATEGORIES
+
+CATEGORIES = DEFAULT_CATEGORIES
 TOPICS = 37
 DONE, PLANNED, CANCELLED = 52, 9, 4
 REPORTS = 37

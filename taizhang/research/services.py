@@ -13,8 +13,22 @@ from taizhang.core.audit import audit_record
 from taizhang.orgs.models import Person
 
 from .conflicts import Trip, conflicts_of, free_days
-from .models import LeaderFeed, ResearchTopic, ResearchTrip, TripStatus
+from .models import LeaderFeed, ResearchCategory, ResearchTopic, ResearchTrip, TripStatus
 
+DEFAULT_CATEGORIES = [
+    "经济发展",
+    "城市建设",
+    "乡村振兴",
+    "民生保障",
+    "营商环境",
+    "基层治理",
+    "生态环保",
+    "安全生产",
+    "教育卫生",
+    "文化旅游",
+    "党的建设",
+    "作风建设",
+]
 KIND_WORDS = {"crowding": "扎堆调研", "multi_head": "多头调研", "duplicate": "重复调研"}
 
 
@@ -212,3 +226,17 @@ def feeds_revoke(sender, user, actor, reason, **kwargs) -> None:
             key=Person.objects.filter(pk=person_id).values_list("code", flat=True).first() or "",
             after={"调研日历订阅": "已失效", "原因": reason},
         )
+
+
+def categories_ensure_defaults(*, actor=None):
+    """The 12 types (LX-01 … LX-12) in an empty list; the office edits them after."""
+    from taizhang.core.ledger import registry
+    from taizhang.core.ledger_write import ledger_write
+
+    if ResearchCategory.objects.exists():
+        return None
+    rows = [
+        (None, {"code": f"LX-{n:02d}", "name": name})
+        for n, name in enumerate(DEFAULT_CATEGORIES, 1)
+    ]
+    return ledger_write(ledger=registry["research_categories"], actor=actor, rows=rows)

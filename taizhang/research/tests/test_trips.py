@@ -265,3 +265,12 @@ def test_demo_gives_the_articles_research_figures(db, capsys):
     call_command("research", "conflicts", "--json")
     kinds = {f["kind"] for f in json.loads(capsys.readouterr().out)}
     assert kinds == {"crowding", "multi_head", "duplicate"}
+
+
+def test_a_new_database_has_the_twelve_types(db):
+    from taizhang.research.services import DEFAULT_CATEGORIES, categories_ensure_defaults
+
+    assert list(ResearchCategory.objects.order_by("code").values_list("name", flat=True)) == (
+        DEFAULT_CATEGORIES
+    )
+    assert categories_ensure_defaults() is None  # once: the office's edits stay
