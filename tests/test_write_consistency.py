@@ -155,13 +155,13 @@ def test_a_reference_archived_since_does_not_block_an_unrelated_edit(district, c
     client_for(users.office).post("/ledgers/people/P-A2/archive/")
     write("work_groups", [{"code": "G2", "name": "改名"}], mode="update")
     assert WorkGroup.objects.get(code="G2").name == "改名"
-    # A new reference to an archived row is still refused.
+    # A new reference to an archived row is still refused, and says why.
     response = client_for(users.office).post(
         "/api/v1/work_groups/",
         {"code": "G3", "name": "新组", "members": ["P-A2"]},
         content_type="application/json",
     )
-    assert response.status_code == 400 and response.json()["errors"][0]["message"] == "“P-A2”不存在"
+    assert response.status_code == 400 and response.json()["errors"][0]["message"] == "“P-A2”已归档，不能再引用"
 
 
 def test_a_stale_preview_is_refused(client_for, users):
