@@ -161,7 +161,10 @@ def test_a_reference_archived_since_does_not_block_an_unrelated_edit(district, c
         {"code": "G3", "name": "新组", "members": ["P-A2"]},
         content_type="application/json",
     )
-    assert response.status_code == 400 and response.json()["errors"][0]["message"] == "“P-A2”已归档，不能再引用"
+    assert (
+        response.status_code == 400
+        and response.json()["errors"][0]["message"] == "“P-A2”已归档，不能再引用"
+    )
 
 
 def test_a_stale_preview_is_refused(client_for, users):

@@ -387,6 +387,9 @@ def _resolve_references(ledger: Ledger, parsed, ctx: WriteContext, outcome: Outc
                     message = f"“{code}”已归档，不能再引用"
                 else:
                     message = f"“{code}”不存在"
+                    if column.kind.name == "anyref":
+                        titles = "或".join(registry[t].title for t in column.targets)
+                        message += f"（请填写{titles}的编码）"
                 outcome.problems.append(Problem(number, column.header, column.field, code, message))
 
 

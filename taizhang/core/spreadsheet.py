@@ -13,8 +13,11 @@ import xlsxwriter
 from .cells import SHANGHAI, parse_text
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-# "合计", "总计", "合计：5 次", "合 计": a total row, however the clerk wrote it.
-TOTAL_CELL = re.compile(r"(合计|总计|小计)(?:$|[:：（(\d])")
+# "合计", "总计", "合计：5 次", "合 计": a total row, however the clerk wrote it; and the
+# form's footer ("填表人：张三  联系电话：…"), which holds no fact of the ledger.
+TOTAL_CELL = re.compile(
+    r"(合计|总计|小计)(?:$|[:：（(\d])|(填表人|制表人|填报人|审核人|负责人|联系人|联系电话)[:：]"
+)
 _HEADER_NOISE = re.compile(r"[\s\u3000]+|[（(]\s*必填\s*[)）]|[*＊]+$")
 
 

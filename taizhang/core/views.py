@@ -440,6 +440,7 @@ def ledger_edit(request, name, key=None):
 
 
 PICK_LIMIT = 15
+CHECK_KEY = "（新）"
 
 
 @login_required
@@ -480,6 +481,8 @@ def ledger_check(request, name):
     raw = raw_row_from_post(ledger, request.POST, editing=obj is not None)
     if obj is not None:
         raw[ledger.key.field] = key
+    if not raw.get(ledger.key.field):
+        raw[ledger.key.field] = CHECK_KEY  # nothing is written: the key is not known yet
     warnings = []
     if raw.get(ledger.key.field):
         outcome = ledger_write(

@@ -5,12 +5,15 @@ the fields change and confirmed by the writer (audited), never a refusal."""
 import datetime as dt
 
 from taizhang.core.audit import action_register
-from taizhang.core.ledger import ALL_READERS, ORG_WRITERS, Column, Ledger, register, registry
+from taizhang.core.ledger import Column, Ledger, register, registry
 
 from .models import ResearchCategory, ResearchReport, ResearchTopic, ResearchTrip, TripStatus
 
 OFFICE = frozenset({"admin", "office"})
-LEADER_WRITERS = ORG_WRITERS | {"leader"}
+# Research is the leaders' and the office's: trips hang on their leaders (the district),
+# so an org admin would write nothing and read nothing of it.
+LEADER_WRITERS = OFFICE | {"leader"}
+RESEARCH_READERS = frozenset({"admin", "office", "leader", "inspector"})
 
 action_register("research.feed.issued", "调研日历订阅地址")
 action_register("research.feed.revoked", "调研日历订阅失效")
@@ -26,7 +29,7 @@ class ResearchCategoryLedger(Ledger):
     model = ResearchCategory
     scope_path = None
     write_roles = OFFICE
-    read_roles = ALL_READERS
+    read_roles = RESEARCH_READERS
     columns = [
         Column("类型编码", "code", "code", required=True),
         Column("类型名称", "name", "text", required=True),
@@ -47,6 +50,7 @@ class ResearchTopicLedger(Ledger):
     model = ResearchTopic
     scope_via = "lead"
     write_roles = LEADER_WRITERS
+    read_roles = RESEARCH_READERS
     owner_field = "lead"
     owner_message = "领导干部只能填写本人牵头的调研选题"
     columns = [
@@ -76,6 +80,7 @@ class ResearchTripLedger(Ledger):
     model = ResearchTrip
     scope_via = "leader"
     write_roles = LEADER_WRITERS
+    read_roles = RESEARCH_READERS
     owner_field = "leader"
     owner_message = "领导干部只能登记本人的调研活动"
     date_field = "starts_at"
@@ -175,6 +180,7 @@ class ResearchReportLedger(Ledger):
     model = ResearchReport
     scope_via = "topic"
     write_roles = LEADER_WRITERS
+    read_roles = RESEARCH_READERS
     owner_field = "topic"
     owner_message = "领导干部只能填写本人牵头选题的调研报告"
     date_field = "finished_on"

@@ -183,7 +183,14 @@ def overview(user) -> dict:
         .annotate(n=Count("pk"))
         .order_by("-n", "topic__lead__code")
     )
+    stale = (
+        trips.filter(status=TripStatus.PLANNED, ends_at__lt=timezone.now())
+        .select_related("leader", "topic")
+        .order_by("starts_at")
+    )
     return {
+        "stale": list(stale[:100]),
+        "stale_count": stale.count(),
         "categories": sorted(categories.items(), key=lambda item: item[0].code),
         "no_trip": no_trip,
         "no_report": no_report,

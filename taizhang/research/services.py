@@ -120,8 +120,7 @@ def trip_warnings(rows, ctx) -> list[tuple[int, str, str]]:
                 warnings.append((index, "target", f"另有 {more} 次调研与之构成{KIND_WORDS[kind]}"))
         if any(kind == "crowding" for kind, _ in found):
             at_target = [o for o in near if o.target == trip.target]
-            around = timezone.localtime(trip.starts_at).date()
-            days = free_days(trip, at_target, window=window(), around=around)
+            days = _free_workdays(trip, at_target)
             if days:
                 shown = "、".join(f"{d.month}月{d.day}日" for d in days)
                 warnings.append((index, "starts_at", f"该调研对象最近的空档：{shown}"))
@@ -134,6 +133,27 @@ def trip_warnings(rows, ctx) -> list[tuple[int, str, str]]:
             name = not_leaders[row["leader"]]
             warnings.append((index, "leader", f"{name}不是县处级领导，请核对调研领导"))
     return warnings
+
+
+def _free_workdays(trip: Trip, at_target: list[Trip], count: int = 3) -> list[dt.date]:
+    """The nearest days the target is free for this trip: working days (not Saturday,
+    Sunday or a configured holiday), not in the past when the trip is not."""
+    around = timezone.localtime(trip.starts_at).date()
+    today = timezone.localdate()
+    holidays = [
+        (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+        for _, start, end in settings.STUDY_HOLIDAYS
+    ]
+
+    def usable(day: dt.date) -> bool:
+        if day.weekday() >= 5 or any(start <= day <= end for start, end in holidays):
+            return False
+        return day >= today or around < today
+
+    days = free_days(trip, at_target, window=window(), around=around, count=count * 6)
+    return sorted(
+        sorted((d for d in days if usable(d)), key=lambda d: abs((d - around).days))[:count]
+    )
 
 
 def _trip(row, topics) -> Trip | None:
@@ -168,19 +188,20 @@ def _words(kind: str, trip: Trip, other: Trip, names) -> str:
     topic = names["topics"].get(other.topic, other.topic)
     when = _day(other.starts_at)
     if kind == "crowding":
-        gap = max(other.starts_at, trip.starts_at) - min(other.ends_at, trip.ends_at)
-        days = max(0, gap.days)
-        apart = "时间重叠" if gap <= dt.timedelta(0) else f"间隔 {days} 天"
-        return f"与 {leader} {when} 调研同一对象，{apart}（{KIND_WORDS[kind]}，{other.code}）"
+        first, second = sorted((trip, other), key=lambda t: t.starts_at)
+        overlap = second.starts_at < first.ends_at
+        apart = (
+            timezone.localtime(second.starts_at).date() - timezone.localtime(first.ends_at).date()
+        ).days
+        gap = "时间重叠" if overlap else "同一天" if apart <= 0 else f"间隔 {apart} 天"
+        return f"与 {leader} {when} 调研同一对象，{gap}（{KIND_WORDS[kind]}，{other.code}）"
     if kind == "multi_head":
         lead = names["people"].get(other.topic_lead, other.topic_lead)
         return (
-            f"与 {lead} 牵头的同类选题《{topic}》重复调研同一对象（{leader} {when}，"
+            f"与 {lead} 牵头的同类选题《{topic}》调研同一对象（{leader} {when}，"
             f"{KIND_WORDS[kind]}，{other.code}）"
         )
-    return (
-        f"选题《{topic}》已于 {when} 由 {leader} 调研过同一对象（{KIND_WORDS[kind]}，{other.code}）"
-    )
+    return f"选题《{topic}》{when} 由 {leader} 调研同一对象（{KIND_WORDS[kind]}，{other.code}）"
 
 
 # -- a leader's calendar feed -------------------------------------------------------------

@@ -86,20 +86,29 @@ def target(request, code: str):
         "name": names.get(code, ""),
         "trips": trips,
         "grid": selectors.month_grid(trips, month),
-        "research_tab": "calendar",
+        "today": timezone.localdate(),
+        "research_tab": "",
     }
     return render(request, "research/target.html", context)
 
 
 def _month(request, trips) -> dt.date:
+    """The month asked for; else this month, when anything is planned from it on; else
+    the month of the latest trip (a calendar opens where there is something to see)."""
     try:
         month = parse_date(request.GET.get("month", ""))
     except CellError:
         month = None
-    if month:
+    if month and dt.date(1950, 1, 1) <= month <= dt.date(2100, 12, 31):
         return month
-    first = trips.order_by("starts_at").first()
-    return timezone.localtime(first.starts_at).date() if first else timezone.localdate()
+    today = timezone.localdate()
+    start = dt.datetime.combine(
+        today.replace(day=1), dt.time(), tzinfo=timezone.get_current_timezone()
+    )
+    if trips is None or trips.filter(ends_at__gte=start).exists():
+        return today
+    latest = trips.order_by("-starts_at").first()
+    return timezone.localtime(latest.starts_at).date() if latest else today
 
 
 @login_required
@@ -108,7 +117,7 @@ def leader_calendar(request, code: str = ""):
     _readable(request)
     people = registry["people"]
     leaders = rows_for_read(people, request.user).filter(is_leader=True).order_by("code")
-    code = code or request.GET.get("leader", "")
+    code = request.GET.get("leader", "") or code  # the picker wins over the address
     if not code and getattr(request.user, "person_id", None):
         own = leaders.filter(pk=request.user.person_id).first()
         code = own.code if own else ""
@@ -121,6 +130,7 @@ def leader_calendar(request, code: str = ""):
         "grid": selectors.month_grid(trips, month) if trips is not None else None,
         "may_issue": leader is not None and _may_issue_feed(request.user, leader),
         "feed_url": request.session.pop("research_feed_url", ""),
+        "today": timezone.localdate(),
         "research_tab": "calendar",
     }
     return render(request, "research/leader_calendar.html", context)
@@ -153,4 +163,7 @@ def feed_ics(request, token: str):
         raise Http404("订阅地址无效")
     response = HttpResponse(calendar.ics_for(leader), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
+    response["Content-Disposition"] = (
+        "inline; filename*=UTF-8''%E8%B0%83%E7%A0%94%E6%97%A5%E5%8E%86.ics"
+    )
     return response

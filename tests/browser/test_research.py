@@ -50,7 +50,7 @@ def test_registering_a_crowding_trip_warns_before_saving(page, live_server, user
     target.fill("QSH-A-1")
     target.dispatch_event("change")
     live = page.locator("#live-check")
-    expect(live).to_contain_text("与 赵书记 10月9日 调研同一对象，间隔 2 天")
+    expect(live).to_contain_text("与 赵书记 10月9日 调研同一对象，间隔 3 天")
     assert not ResearchTrip.objects.filter(code="DY-2").exists()
     page.click("button:text-is('保存')")
     expect(page.locator("main .alert-warning").first).to_contain_text("扎堆调研")

@@ -29,3 +29,11 @@ def org_label(context, code):
         return ""
     path = org_path_for_read(request.user, str(code).split()[0])
     return tree.org_named_at(path) if path else ""
+
+
+@register.filter
+def ref_titles(column) -> str:
+    """The titles of the ledgers a reference column may name: 组织或企业."""
+    from taizhang.core.ledger import registry
+
+    return "或".join(registry[t].title for t in column.targets if t in registry)

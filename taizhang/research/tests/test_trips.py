@@ -58,7 +58,9 @@ def test_end_before_start_is_refused(research):
 
 def test_a_target_neither_organization_nor_enterprise_is_refused(research):
     outcome = _write([(5, _trip(target="91360111XXXXXXXXXX"))])
-    assert outcome.problems[0].line() == "第5行 调研对象编码: “91360111XXXXXXXXXX”不存在"
+    assert outcome.problems[0].line() == (
+        "第5行 调研对象编码: “91360111XXXXXXXXXX”不存在（请填写组织或企业的编码）"
+    )
 
 
 def test_an_enterprise_target_by_credit_code(research):
@@ -101,8 +103,9 @@ def test_crowding_is_a_warning_in_words_with_free_days(research, users):
     outcome = _write([(None, _trip())], actor=users.office, confirmed=False)
     assert outcome.held and not outcome.written
     lines = [w.message for w in outcome.warnings]
-    assert "与 赵书记 10月9日 调研同一对象，间隔 2 天（扎堆调研，DY-1）" in lines
-    assert any(m.startswith("该调研对象最近的空档：") for m in lines)
+    assert "与 赵书记 10月9日 调研同一对象，间隔 3 天（扎堆调研，DY-1）" in lines
+    # Working days at least 7 days from DY-1 (not 国庆, not a weekend), nearest first.
+    assert "该调研对象最近的空档：10月17日、10月18日、10月19日" in lines
     assert not ResearchTrip.objects.filter(code="DY-2").exists()
 
 
@@ -110,13 +113,13 @@ def test_multi_head_and_duplicate_warnings(research, users):
     later = {"starts_at": "2023-11-20 09:00", "ends_at": "2023-11-20 12:00"}
     multi = _write([(None, _trip(**later))], actor=users.office, confirmed=False)
     assert [w.message for w in multi.warnings] == [
-        "与 赵书记 牵头的同类选题《优化营商环境》重复调研同一对象（赵书记 10月9日，多头调研，DY-1）"
+        "与 赵书记 牵头的同类选题《优化营商环境》调研同一对象（赵书记 10月9日，多头调研，DY-1）"
     ]
     again = _write(
         [(None, _trip(topic="XT-1", leader="L-1", **later))], actor=users.office, confirmed=False
     )
     assert [w.message for w in again.warnings] == [
-        "选题《优化营商环境》已于 10月9日 由 赵书记 调研过同一对象（重复调研，DY-1）"
+        "选题《优化营商环境》10月9日 由 赵书记 调研同一对象（重复调研，DY-1）"
     ]
 
 
@@ -146,7 +149,7 @@ def test_the_form_asks_as_the_fields_change(research, users, client_for):
     fields = {k: v for k, v in _trip().items()}
     fields["starts_at"], fields["ends_at"] = "2023-10-12T09:00", "2023-10-12T12:00"
     answer = client.post("/ledgers/research_trips/check/", fields).content.decode()
-    assert "与 赵书记 10月9日 调研同一对象，间隔 2 天" in answer
+    assert "与 赵书记 10月9日 调研同一对象，间隔 3 天" in answer
     assert not ResearchTrip.objects.filter(code="DY-2").exists()
     calm = client.post("/ledgers/research_trips/check/", {**fields, "target": "QSH-B-1"})
     assert "扎堆" not in calm.content.decode()
@@ -219,7 +222,8 @@ def test_target_history_and_calendars_read_through_the_door(research, users, cli
     month = office.get("/research/leaders/L-1/?month=2023-10-01").content.decode()
     assert "赵书记" in month and "DY-1" in month
     assert client_for(users.member).get("/research/").status_code == 403
-    assert client_for(users.sibling).get("/research/targets/QSH-A-1/").status_code == 404
+    # Research is the leaders' and the office's: an org admin reads none of it.
+    assert client_for(users.sibling).get("/research/targets/QSH-A-1/").status_code == 403
 
 
 def test_a_leaders_feed(research, district, client):
