@@ -78,6 +78,7 @@ def _describe(values: dict) -> str:
 
 # The words of entries that are not a ledger's columns (logins, exports, grants, …) and
 # of the lists that are not ledgers, as an auditor reads them.
+ROW_ACTIONS = {"create", "update", "archive", "restore"}
 KEY_WORDS = {
     "result": "结果",
     "failures": "失败次数",
@@ -143,7 +144,12 @@ def _changes(entry) -> list[tuple[str, object, object]]:
     """(column header, before, after) of an entry, personal values masked, in words."""
     ledger = registry.get(entry.ledger)
     headers = {c.field: c.header for c in ledger.columns} if ledger else {}
-    headers = {**KEY_WORDS, **headers}
+    # A row's columns name a change of the row; anything else (a refusal's method, path
+    # and HTTP status) is in the audit's own words, whatever the ledger's columns are called.
+    rowish = (
+        entry.action in ROW_ACTIONS or "." in entry.action and not entry.action.startswith("core.")
+    )
+    headers = {**KEY_WORDS, **headers} if rowish else {**headers, **KEY_WORDS}
     before = masked_entry_values(entry.ledger, entry.before)
     after = masked_entry_values(entry.ledger, entry.after)
     before = before if isinstance(before, dict) else {}
