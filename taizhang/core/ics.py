@@ -17,9 +17,11 @@ class Event:
 
 
 def _escape(text: str) -> str:
-    return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    """TEXT of RFC 5545: backslash, ; and , escaped, every line break (CR, LF, CRLF) as \\n,
+    other control characters dropped — a value never starts a line of its own."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(c for c in text if c == "\n" or c >= " ")
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _stamp(value: dt.datetime) -> str:

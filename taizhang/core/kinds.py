@@ -70,8 +70,20 @@ class Kind:
         return None if self.many else column.attr
 
 
+_CONTROL = re.compile(r"\s*[\x00-\x1f\x7f]+\s*")
+
+
 class Text(Kind):
+    """One line: a line break a spreadsheet cell held (Alt+Enter) becomes a space, and no
+    control character is kept (a name ends up in .ics feeds, headers, file names)."""
+
     name = "text"
+
+    def parse(self, column, raw):
+        text = cells.parse_text(raw)
+        if _CONTROL.search(text):
+            text = _CONTROL.sub(" ", text).strip()
+        return text
 
 
 class LongText(Text):
@@ -167,7 +179,7 @@ class Date(Kind):
     empty = None
 
     def parse(self, column, raw):
-        return cells.parse_date(raw)
+        return _plausible(cells.parse_date(raw))
 
     def display(self, column, value):
         return "" if value is None else value.isoformat()
@@ -185,12 +197,23 @@ class Date(Kind):
         return column.attr
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def _plausible(value):
+    """A ledger's dates lie in living memory: year 1 or 9999 is a typo, and days around
+    it cannot even be computed (a calendar, a crowding window would overflow)."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise cells.CellError(f"年份应在 {EARLIEST_YEAR} 至 {LATEST_YEAR} 之间")
+    return value
+
+
 class DateTime(Date):
     name = "datetime"
     input = "datetime-local"
 
     def parse(self, column, raw):
-        return cells.parse_datetime(raw)
+        return _plausible(cells.parse_datetime(raw))
 
     def display(self, column, value):
         return "" if value is None else value.astimezone(cells.SHANGHAI).strftime("%Y-%m-%d %H:%M")

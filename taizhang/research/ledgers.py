@@ -13,6 +13,7 @@ OFFICE = frozenset({"admin", "office"})
 # Research is the leaders' and the office's: trips hang on their leaders (the district),
 # so an org admin would write nothing and read nothing of it.
 LEADER_WRITERS = OFFICE | {"leader"}
+TRIP_YEARS = (2000, 2100)  # a research trip of this system's time
 RESEARCH_READERS = frozenset({"admin", "office", "leader", "inspector"})
 
 action_register("research.feed.issued", "调研日历订阅地址")
@@ -95,7 +96,7 @@ class ResearchTripLedger(Ledger):
         Column("调研地点", "place", "text"),
         Column("参加人员编号", "participants", "refs", ref="people"),
         Column("调研状态", "status", "choice", choices=TripStatus.values, default="计划"),
-        Column("发现问题", "findings", "longtext"),
+        Column("发现问题", "findings", "longtext", max_length=20_000),
     ]
     search_fields = ("code", "target", "place")
     list_fields = ("code", "topic", "leader", "starts_at", "target", "status")
@@ -117,6 +118,10 @@ class ResearchTripLedger(Ledger):
         start, end = row.get("starts_at"), row.get("ends_at")
         if start and end and end < start:
             problems.append(("ends_at", f"结束时间 {end:%Y-%m-%d %H:%M} 早于开始时间"))
+        for field_name in ("starts_at", "ends_at"):
+            value = row.get(field_name)
+            if value and not TRIP_YEARS[0] <= value.year <= TRIP_YEARS[1]:
+                problems.append((field_name, f"年份应在 {TRIP_YEARS[0]} 至 {TRIP_YEARS[1]} 之间"))
         problems += _topic_category_live(row, ctx)
         return problems
 
@@ -189,7 +194,7 @@ class ResearchReportLedger(Ledger):
         Column("选题编号", "topic", "ref", required=True, ref="research_topics"),
         Column("报告标题", "title", "text", required=True),
         Column("完成日期", "finished_on", "date", required=True),
-        Column("报告正文", "body", "longtext"),
+        Column("报告正文", "body", "longtext", max_length=100_000),
         Column("报告附件", "document", "file", accept=(".pdf", ".doc", ".docx")),
     ]
     search_fields = ("code", "title")

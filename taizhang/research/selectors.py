@@ -16,7 +16,7 @@ from taizhang.core.scope import scope_for
 from taizhang.core.tree import live_orgs
 
 from .conflicts import Finding, Trip, findings
-from .models import ResearchTrip, TripStatus
+from .models import ResearchTopic, ResearchTrip, TripStatus
 from .services import KIND_WORDS, window
 
 
@@ -59,8 +59,10 @@ def findings_of(queryset) -> list[Finding]:
     """The findings among a queryset's trips, computed once per state of the trips (a
     year of 100,000 trips takes about a second; the home page, 统计 and this page ask for
     the same ones). The state is the number of trips and the last change of any."""
-    state = ResearchTrip.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    key = (str(queryset.query), state["n"], state["last"], window())
+    trips = ResearchTrip.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    # A topic moved to another type or lead changes findings without touching a trip.
+    topics = ResearchTopic.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    key = (str(queryset.query), *trips.values(), *topics.values(), window())
     if key not in _FOUND:
         if len(_FOUND) >= 16:
             _FOUND.clear()

@@ -85,9 +85,13 @@ def trips_near(trip: Trip, exclude=()) -> list[Trip]:
     return list(found.values())
 
 
+FORM_ROWS = 20  # up to this many rows (a form, a short file) are told trip by trip
+
+
 def trip_warnings(rows, ctx) -> list[tuple[int, str, str]]:
     """The findings each trip being written would create or join, in words, and leaders
-    who are not 县处级领导 (recorded, but said)."""
+    who are not 县处级领导 (recorded, but said). A trip the writer may not read is counted,
+    never named."""
     topic_codes = {row.get("topic") for _, row in rows} - {None, ""}
     topics = {
         code: (category, lead)
@@ -97,10 +101,45 @@ def trip_warnings(rows, ctx) -> list[tuple[int, str, str]]:
     }
     written = [_trip(row, topics) for _, row in rows]
     candidates = [t for t in written if t is not None and not t.cancelled]
+    readable = _readable(ctx)
+    if len(candidates) > FORM_ROWS:
+        warnings = _file_warnings(written, candidates, readable)
+    else:
+        warnings = _form_warnings(written, candidates, readable)
+    leaders = {row.get("leader") for _, row in rows} - {None, ""}
+    not_leaders = dict(
+        Person.objects.filter(code__in=leaders, is_leader=False).values_list("code", "name")
+    )
+    for index, (_, row) in enumerate(rows):
+        if row.get("leader") in not_leaders:
+            name = not_leaders[row["leader"]]
+            warnings.append((index, "leader", f"{name}不是县处级领导，请核对调研领导"))
+    return warnings
+
+
+def _readable(ctx):
+    """A function telling whether the writer may read a stored trip (by its code)."""
+    if ctx.system:
+        return lambda code: True
+    from taizhang.core.access import rows_for_read
+    from taizhang.core.ledger import registry
+
+    cache: dict[str, bool] = {}
+    rows = rows_for_read(registry["research_trips"], ctx.scope)
+
+    def readable(code: str) -> bool:
+        if code not in cache:
+            cache[code] = rows.filter(code=code).exists()
+        return cache[code]
+
+    return readable
+
+
+def _form_warnings(written, candidates, readable) -> list[tuple[int, str, str]]:
     codes = {t.code for t in candidates}
     near_of = {t.code: trips_near(t, exclude=codes) for t in candidates}
     by_target: dict[str, list[Trip]] = {}
-    for trip in candidates:  # the file's own trips meet each other too
+    for trip in candidates:  # the rows written together meet each other too
         by_target.setdefault(trip.target, []).append(trip)
     names = _names([t for near in near_of.values() for t in near] + candidates)
     warnings = []
@@ -110,28 +149,56 @@ def trip_warnings(rows, ctx) -> list[tuple[int, str, str]]:
         near = near_of[trip.code] + by_target[trip.target]
         found = conflicts_of(trip, near, window=window())
         shown: dict[str, int] = {}
+        hidden: dict[str, int] = {}
         for kind, other in sorted(found, key=lambda f: (f[0], f[1].starts_at, f[1].code)):
+            if other.code not in codes and not readable(other.code):
+                hidden[kind] = hidden.get(kind, 0) + 1
+                continue
             shown[kind] = shown.get(kind, 0) + 1
             if shown[kind] <= WORDS_PER_KIND:
                 warnings.append((index, "target", _words(kind, trip, other, names)))
-        for kind, count in shown.items():
-            if count > WORDS_PER_KIND:
-                more = count - WORDS_PER_KIND
+        for kind in KIND_WORDS:
+            more = max(0, shown.get(kind, 0) - WORDS_PER_KIND) + hidden.get(kind, 0)
+            if more:
                 warnings.append((index, "target", f"另有 {more} 次调研与之构成{KIND_WORDS[kind]}"))
         if any(kind == "crowding" for kind, _ in found):
             at_target = [o for o in near if o.target == trip.target]
             days = _free_workdays(trip, at_target)
             if days:
-                shown = "、".join(f"{d.month}月{d.day}日" for d in days)
-                warnings.append((index, "starts_at", f"该调研对象最近的空档：{shown}"))
-    leaders = {row.get("leader") for _, row in rows} - {None, ""}
-    not_leaders = dict(
-        Person.objects.filter(code__in=leaders, is_leader=False).values_list("code", "name")
-    )
-    for index, (_, row) in enumerate(rows):
-        if row.get("leader") in not_leaders:
-            name = not_leaders[row["leader"]]
-            warnings.append((index, "leader", f"{name}不是县处级领导，请核对调研领导"))
+                text = "、".join(f"{d.month}月{d.day}日" for d in days)
+                warnings.append((index, "starts_at", f"该调研对象最近的空档：{text}"))
+    return warnings
+
+
+def _file_warnings(written, candidates, readable) -> list[tuple[int, str, str]]:
+    """A long file: its rows and the stored trips at its targets through the engine once
+    (not row by row: 5,000 rows at one target would be 25 million pairs), each row told
+    which kind of finding it is in and a few trips of it."""
+    from .conflicts import findings
+
+    codes = {t.code for t in candidates}
+    targets = sorted({t.target for t in candidates})
+    stored = []
+    for start in range(0, len(targets), 500):
+        rows = _live_trips(codes).filter(target__in=targets[start : start + 500])
+        stored += [Trip(*row) for row in rows.values_list(*TRIP_FIELDS)]
+    groups: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for finding in findings(stored + candidates, window=window()):
+        for code in finding.trips:
+            if code in codes:
+                groups.setdefault(code, []).append((finding.kind, finding.trips))
+    warnings = []
+    for index, trip in enumerate(written):
+        if trip is None or trip.code not in groups:
+            continue
+        for kind, members in groups[trip.code]:
+            others = [c for c in members if c != trip.code]
+            named = [c for c in others if c in codes or readable(c)][:3]
+            more = len(others) - len(named)
+            listed = "、".join(named) + (f" 等 {len(others)} 次" if more else "")
+            warnings.append(
+                (index, "target", f"与 {listed or f'{more} 次'}调研构成{KIND_WORDS[kind]}")
+            )
     return warnings
 
 

@@ -36,7 +36,7 @@ def test_a_code_of_any_of_several_ledgers(district):
     ]
     outcome = ledger_write(ledger=ledger, actor=None, rows=rows)
     assert [p.line() for p in outcome.problems] == [
-        "第4行 调研对象编码: “91360111XXXXXXXXXX”不存在"
+        "第4行 调研对象编码: “91360111XXXXXXXXXX”不存在（请填写组织或企业的编码）"
     ]
     assert ledger_write(ledger=ledger, actor=None, rows=rows[:2]).ok
     assert dict(Person.objects.filter(code__in=["T1", "T2"]).values_list("code", "title")) == {
