@@ -120,14 +120,18 @@ def target_history(user, code: str):
     return trips_for(user).filter(target=code).order_by("-starts_at", "code")
 
 
-def month_grid(trips, month: dt.date) -> dict:
-    """A month view: weeks of days, each with the trips that cover it."""
+def month_grid(trips, month: dt.date, user=None) -> dict:
+    """A month view: weeks of days, each with the trips that cover it (each trip with
+    its target's name as `target_label`, when `user` reads it)."""
     first = month.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     start = dt.datetime.combine(first, dt.time(), tzinfo=timezone.get_current_timezone())
     end = dt.datetime.combine(following, dt.time(), tzinfo=timezone.get_current_timezone())
     by_day: dict[dt.date, list] = {}
-    for trip in trips.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at"):
+    shown = list(trips.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at"))
+    names = target_names(user, {t.target for t in shown}) if user is not None else {}
+    for trip in shown:
+        trip.target_label = names.get(trip.target, trip.target)
         day = max(timezone.localtime(trip.starts_at).date(), first)
         last = min(timezone.localtime(trip.ends_at).date(), following - dt.timedelta(days=1))
         while day <= last:

@@ -85,7 +85,7 @@ def target(request, code: str):
         "code": code,
         "name": names.get(code, ""),
         "trips": trips,
-        "grid": selectors.month_grid(trips, month),
+        "grid": selectors.month_grid(trips, month, request.user),
         "today": timezone.localdate(),
         "research_tab": "",
     }
@@ -127,7 +127,7 @@ def leader_calendar(request, code: str = ""):
     context = {
         "leader": leader,
         "leaders": leaders,
-        "grid": selectors.month_grid(trips, month) if trips is not None else None,
+        "grid": selectors.month_grid(trips, month, request.user) if trips is not None else None,
         "may_issue": leader is not None and _may_issue_feed(request.user, leader),
         "feed_url": request.session.pop("research_feed_url", ""),
         "today": timezone.localdate(),
