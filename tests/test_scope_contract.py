@@ -233,7 +233,13 @@ def _attach(ledger, column, key):
     from taizhang.core.ledger_write import ledger_write
 
     suffix = column.accept[0]
-    content = {".pdf": b"%PDF-1.4\n%%EOF\n", ".png": b"\x89PNG\r\n\x1a\n0000"}.get(suffix)
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"0" * 16 + b"\xff\xd9"
+    content = {
+        ".pdf": b"%PDF-1.4\n%%EOF\n",
+        ".png": b"\x89PNG\r\n\x1a\n0000",
+        ".jpg": jpeg,
+        ".jpeg": jpeg,
+    }.get(suffix)
     if suffix == ".docx":  # read by the ledger (its text is taken): a real Word file
         import io
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "taizhang.dispatch",
     "taizhang.study",
     "taizhang.research",
+    "taizhang.visits",
     "taizhang.stats",
 ]
 

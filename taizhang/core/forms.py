@@ -37,7 +37,9 @@ def form_fields(ledger: Ledger, values: dict, errors: dict, warnings: dict | Non
             "column": column,
             "input": column.input,
             "value": _form_value(column, values.get(column.field)),
-            "file_name": getattr(files.get(values.get(column.field) or ""), "name", ""),
+            "file_name": getattr(files.get(values.get(column.field) or ""), "name", "")
+            if column.input == "file"
+            else "",
             "error": errors.get(column.field, ""),
             "warning": warnings.get(column.field, ""),
             "options": column.kind.values(column) if column.input == "select" else [],

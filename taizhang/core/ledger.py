@@ -169,6 +169,8 @@ class Ledger:
     scope_via: str | None = None
     date_field: str | None = None  # the ledger's own date, for figures' --from / --to
     tree: bool = False  # the org tree itself (exactly one ledger)
+    # Columns the ledger fills itself when left blank (`prepare`: 办理时限 from 收集日期).
+    filled_when_blank: tuple[str, ...] = ()
     # Columns a minimal valid row fills besides the required ones (one of two columns
     # required together: a study article's 正文 or its file).
     minimal_also: tuple[str, ...] = ()

@@ -57,6 +57,8 @@ class Scale:
     members: int = 30000
     leaders: int = 100
     four_teams: int = 37
+    # 包联 cadres: the county-level leaders each look after a few enterprises too, so the
+    # 1,152 who look after the 5,760 enterprises are the leaders and 1,052 other cadres.
     cadres: int = 1152
     enterprises_per_cadre: int = 5
     committees: list = field(default_factory=lambda: COMMITTEES)
@@ -164,7 +166,7 @@ def _leaders(scale: Scale, branches, rng: random.Random):
 def _cadres(scale: Scale, branches, rng: random.Random):
     """The cadres who each look after a handful of enterprises, from the organs' branches."""
     organ_branches = [code for code, area in branches if area == "机关"] or [c for c, _ in branches]
-    for n in range(1, scale.cadres + 1):
+    for n in range(1, scale.cadres - scale.leaders + 1):
         yield {
             "code": f"C{n:05d}",
             "name": _name(rng),
@@ -177,7 +179,7 @@ def _cadres(scale: Scale, branches, rng: random.Random):
 
 
 def _members(scale: Scale, branches, rng: random.Random):
-    for n in range(1, scale.members - scale.cadres - scale.leaders + 1):
+    for n in range(1, scale.members - scale.cadres + 1):
         code, area = branches[n % len(branches)]
         title = (
             "支部书记" if n <= len(branches) else ("支部委员" if n <= 3 * len(branches) else "党员")
@@ -218,10 +220,17 @@ def enterprise_rows(scale: Scale, rng: random.Random):
                 "name": name,
                 "kind": rng.choice(ENTERPRISE_KINDS),
                 "local_org": towns[n % len(towns)],
-                "cadres": [f"C{n // scale.enterprises_per_cadre + 1:05d}"],
+                "cadres": [cadre_code(scale, n // scale.enterprises_per_cadre)],
             }
         )
     return rows
+
+
+def cadre_code(scale: Scale, index: int) -> str:
+    """The 包联 cadre number `index` (from 0): the leaders first, then the cadres."""
+    if index < scale.leaders:
+        return f"L{index + 1:04d}"
+    return f"C{index - scale.leaders + 1:05d}"
 
 
 def work_group_rows(scale: Scale, rng: random.Random):
@@ -235,7 +244,8 @@ def work_group_rows(scale: Scale, rng: random.Random):
     ]
     for i, name in enumerate(WORK_GROUPS, 1):
         leader = f"L{scale.four_teams + i:04d}"
-        members = sorted({f"C{rng.randrange(1, scale.cadres + 1):05d}" for _ in range(6)})
+        others = scale.cadres - scale.leaders
+        members = sorted({f"C{rng.randrange(1, others + 1):05d}" for _ in range(6)})
         rows.append({"code": f"WG-{i:02d}", "name": name, "leader": leader, "members": members})
     return rows
 
@@ -273,7 +283,7 @@ def scaled(factor: float) -> Scale:
         members=max(400, int(base.members * factor)),
         leaders=max(12, int(base.leaders * factor)),
         four_teams=max(4, int(base.four_teams * factor)),
-        cadres=max(10, int(base.cadres * factor)),
+        cadres=max(30, int(base.cadres * factor)),
         committees=[(n, k, a, min(g, 2), min(p, 3), min(d, 2)) for n, k, a, g, p, d in committees],
     )
 
@@ -291,9 +301,9 @@ def base(demo: DemoContext) -> dict:
     demo.branches = [code for code, _ in branches]
     demo.committees = [row["code"] for row in orgs if row.get("parent") == "QSH"]
     demo.leaders = [f"L{n:04d}" for n in range(1, scale.leaders + 1)]
-    demo.cadres = [f"C{n:05d}" for n in range(1, scale.cadres + 1)]
+    demo.cadres = [f"C{n:05d}" for n in range(1, scale.cadres - scale.leaders + 1)]
     members: dict[str, list[str]] = {}
-    for n in range(1, scale.members - scale.cadres - scale.leaders + 1):
+    for n in range(1, scale.members - scale.cadres + 1):
         members.setdefault(demo.branches[n % len(demo.branches)], []).append(f"M{n:06d}")
     demo.members = members
     demo.shared["scale"] = scale

@@ -61,6 +61,8 @@ def test_a_blank_form_saves_the_declared_defaults(page, live_server, users, name
     for column in ledger.columns:
         if column in filled:
             assert stored[column.field] == column.parse(example[column.field]), column.header
+        elif column.field in ledger.filled_when_blank:
+            assert stored[column.field] not in (None, ""), column.header
         else:
             assert stored[column.field] == column.parse(None), column.header
 
