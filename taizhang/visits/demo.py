@@ -8,6 +8,8 @@ reopened. Deterministic for a seed; a second run changes nothing."""
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from taizhang.core.ledger import registry
 from taizhang.core.ledger_write import ledger_write
 from taizhang.orgs.models import Enterprise, Organization, Person
@@ -31,7 +33,10 @@ CONTENTS = [
 
 
 def _day(rng, start: dt.date, end: dt.date) -> dt.date:
-    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+    """A day of the period, never after today (a visit is recorded once it happened:
+    a demo built during the campaign holds only the visits made so far)."""
+    day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+    return min(day, timezone.localdate())
 
 
 def enterprise_visits(rng) -> list[dict]:
