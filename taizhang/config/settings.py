@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before anything reads a body (CSRF reads POST; uploads are spooled to the temp dir).
     "taizhang.shell.middleware.RequestSizeLimitMiddleware",
+    "taizhang.shell.middleware.NulRefusalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

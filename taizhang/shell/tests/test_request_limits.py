@@ -129,3 +129,14 @@ def test_a_malformed_length_is_a_400():
     request.META["CONTENT_LENGTH"] = "many"
     response = RequestSizeLimitMiddleware(lambda r: HttpResponse())(request)
     assert response.status_code == 400 and "Content-Length" in response.content.decode()
+
+
+def test_a_nul_anywhere_is_a_400(client, users):
+    client.force_login(users.office)
+    assert client.get("/study/sign/%00/").status_code == 400
+    assert client.get("/ledgers/people/?q=%00").status_code == 400
+    assert client.post("/visits/appeals/SQ-1/transfer/", {"org": "a\x00"}).status_code == 400
+    body = '{"code": "P-\\u0000", "name": "甲", "org": "QSH-A-1"}'
+    response = client.post("/api/v1/people/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert client.get("/ledgers/people/").status_code == 200
