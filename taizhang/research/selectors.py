@@ -17,7 +17,7 @@ from taizhang.core.tree import live_orgs
 
 from .conflicts import Finding, Trip, findings
 from .models import ResearchTopic, ResearchTrip, TripStatus
-from .services import KIND_WORDS, window
+from .services import KIND_WORDS, TRIP_FIELDS, window
 
 
 def reads_research(user) -> bool:
@@ -36,16 +36,8 @@ def trips_for(user, *, date_from=None, date_to=None):
 
 
 def as_trips(queryset) -> list[Trip]:
-    rows = queryset.exclude(status=TripStatus.CANCELLED).values_list(
-        "code",
-        "topic__code",
-        "topic__category__code",
-        "topic__lead__code",
-        "leader__code",
-        "target",
-        "starts_at",
-        "ends_at",
-    )
+    """The engine's trips of a queryset (those not cancelled)."""
+    rows = queryset.exclude(status=TripStatus.CANCELLED).values_list(*TRIP_FIELDS)
     return [Trip(*row) for row in rows]
 
 
