@@ -71,3 +71,21 @@ def test_quota_board_counts_each_leaders_month(district, users, client_for):
 def test_org_admin_home_panel_lists_overdue(appeals, users, client_for):
     page = client_for(users.allowed).get("/").content.decode()
     assert "待办诉求" in page and "SQ-1" in page
+
+
+def test_two_grants_widen_nothing(appeals, users, district, client):
+    from conftest import PASSWORD
+    from taizhang.accounts.services import grant_add, user_create
+
+    both = user_create(
+        actor=None, username="wm", password=PASSWORD, role="org_admin", org=district.orgs["QSH-A"]
+    )
+    grant_add(actor=None, user=both, role="member", org=district.orgs["QSH-B-1"])
+    client.force_login(both)
+    page = client.get("/visits/appeals/").content.decode()
+    assert "SQ-1" in page and "SQ-3" not in page
+    response = client.post("/visits/appeals/SQ-3/transfer/", {"org": "QSH-A-1", "reason": "抢"})
+    assert response.status_code == 404
+    assert Appeal.objects.get(code="SQ-3").org.code == "QSH-B-1"
+    assert client.get("/visits/quota/").status_code == 200
+    assert "赵书记" not in client.get("/visits/quota/").content.decode()
